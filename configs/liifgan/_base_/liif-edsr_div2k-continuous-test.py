@@ -1,0 +1,52 @@
+# Validation (x4) and continuous-scale test on a DIV2K-style folder of GT
+# images (DIV2K_valid_HR): the input is the bicubic downsampling of the GT,
+# LIIF's protocol: h = floor(H / s), GT cropped to round(h * s).
+# Query points are made inside the model from the GT size (no coordinate
+# lists in the pipeline). PSNR/SSIM on RGB with the border shaved by
+# ceil(s) + 6 (LIIF's DIV2K protocol: scale + 6).
+# LIIF-GAN configs inherit stock mmagic LIIF through this file.
+_base_ = 'mmagic::liif/liif-edsr-norm_c64b16_1xb16-1000k_div2k.py'
+
+test_scales = [2, 3, 4, 4.5, 5, 5.5, 6, 6.5, 7]
+test_root = 'data/DIV2K/DIV2K_valid_HR'
+
+
+def _pipeline(scale):
+    return [
+        dict(type='LoadImageFromFile', key='gt', color_type='color',
+             channel_order='rgb', imdecode_backend='cv2'),
+        dict(type='RandomDownSampling', scale_min=scale, scale_max=scale),
+        dict(type='PackInputs')
+    ]
+
+
+def _loader(scale):
+    return dict(
+        num_workers=2,
+        persistent_workers=False,
+        drop_last=False,
+        sampler=dict(type='DefaultSampler', shuffle=False),
+        dataset=dict(
+            type='BasicImageDataset',
+            metainfo=dict(dataset_type='div2k', task_name='sisr'),
+            data_root=test_root,
+            data_prefix=dict(gt=''),
+            pipeline=_pipeline(scale)))
+
+
+def _metrics(scale, prefix=None):
+    shave = int(-(-scale // 1)) + 6  # ceil(scale) + 6
+    return [
+        dict(type='PSNR', crop_border=shave, prefix=prefix),
+        dict(type='SSIM', crop_border=shave, prefix=prefix),
+    ]
+
+
+val_dataloader = dict(_delete_=True, **_loader(4))
+# unprefixed, for mmagic's CheckpointHook(save_best='PSNR')
+val_evaluator = dict(_delete_=True, type='Evaluator', metrics=_metrics(4))
+test_cfg = dict(type='MultiTestLoop')
+# checkpoints into the work_dir (the stock LIIF config writes ./work_dirs/)
+default_hooks = dict(checkpoint=dict(out_dir=None))
+test_dataloader = [_loader(s) for s in test_scales]
+test_evaluator = [_metrics(s, f'x{s}') for s in test_scales]

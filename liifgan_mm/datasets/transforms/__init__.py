@@ -1,0 +1,3 @@
+from .random_group_sampling import RandomGroupSampling
+
+__all__ = ['RandomGroupSampling']

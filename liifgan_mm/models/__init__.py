@@ -1,0 +1,1 @@
+from . import editors, losses  # noqa: F401

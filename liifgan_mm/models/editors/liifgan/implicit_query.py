@@ -1,0 +1,88 @@
+"""LIIF's implicit query: feature unfold, local ensemble, cell decoding.
+
+Same coordinate conventions and numerics as mmagic's ``LIIFNet.query_rgb``
+(coordinates are ``(y, x)`` pixel centres in ``[-1, 1]``, ``make_coord``
+layout; cells are the query pixel's ``(h, w)`` in the same units), written as
+free functions so one head can run several decoders over one unfolded
+feature map and chunk the queries without re-unfolding per chunk.
+"""
+import torch
+import torch.nn.functional as F
+from mmagic.utils import make_coord
+
+
+def unfold_features(feat, feat_unfold=True):
+    """3x3 feature unfold of LIIF.
+
+    Args:
+        feat (Tensor): ``[B, C, h, w]`` encoder feature.
+        feat_unfold (bool): concatenate each cell's 3x3 neighbourhood.
+
+    Returns:
+        Tensor: ``[B, 9C, h, w]`` (or ``feat`` itself when disabled).
+    """
+    if not feat_unfold:
+        return feat
+    b, c, h, w = feat.shape
+    return F.unfold(feat, 3, padding=1).view(b, c * 9, h, w)
+
+
+def ensemble_offsets(local_ensemble=True):
+    """Corner shifts ``[(vx, vy)]`` (mmagic's names: ``vx`` moves coordinate 0,
+    the row) of the 4 local-ensemble corners, or one, and the eps shift."""
+    if local_ensemble:
+        return [(vx, vy) for vx in (-1, 1) for vy in (-1, 1)], 1e-6
+    return [(0, 0)], 0
+
+
+def query(feat, coord, cell, decoder, local_ensemble=True, cell_decode=True):
+    """Decode RGB at real-valued coordinates from an (unfolded) feature map.
+
+    Args:
+        feat (Tensor): ``[B, C', h, w]`` feature, already unfolded.
+        coord (Tensor): ``[B, N, 2]`` query ``(y, x)`` in ``[-1, 1]``.
+        cell (Tensor): ``[B, N, 2]`` query cell ``(h, w)`` in the same units.
+        decoder (nn.Module): MLP mapping ``[..., C' + 4]`` to ``[..., 3]``
+            (``C' + 2`` without cell decoding).
+        local_ensemble (bool): blend the 4 nearest latent codes by area.
+        cell_decode (bool): append the cell to the decoder input.
+
+    Returns:
+        Tensor: ``[B, N, 3]`` decoded values.
+    """
+    h, w = feat.shape[-2:]
+    offsets, eps = ensemble_offsets(local_ensemble)
+    rx, ry = 1 / h, 1 / w  # half a latent cell in [-1, 1] units
+    feat_coord = make_coord((h, w), flatten=False).to(coord) \
+        .permute(2, 0, 1).unsqueeze(0).expand(feat.shape[0], 2, h, w)
+    preds, areas = [], []
+    for vx, vy in offsets:
+        coord_ = coord.clone()
+        coord_[:, :, 0] += vx * rx + eps
+        coord_[:, :, 1] += vy * ry + eps
+        coord_.clamp_(-1 + 1e-6, 1 - 1e-6)
+        grid = coord_.flip(-1).unsqueeze(1).to(feat.dtype)
+        q_feat = F.grid_sample(
+            feat, grid, mode='nearest',
+            align_corners=False)[:, :, 0, :].permute(0, 2, 1)
+        q_coord = F.grid_sample(
+            feat_coord.to(grid.dtype), grid, mode='nearest',
+            align_corners=False)[:, :, 0, :].permute(0, 2, 1)
+        rel_coord = coord - q_coord
+        rel_coord[:, :, 0] *= h
+        rel_coord[:, :, 1] *= w
+        inp = [q_feat, rel_coord]
+        if cell_decode:
+            rel_cell = cell.clone()
+            rel_cell[:, :, 0] *= h
+            rel_cell[:, :, 1] *= w
+            inp.append(rel_cell)
+        preds.append(decoder(torch.cat(inp, dim=-1)))
+        areas.append(torch.abs(rel_coord[:, :, 0] * rel_coord[:, :, 1]) + 1e-9)
+    total = torch.stack(areas).sum(dim=0)
+    if local_ensemble:  # each corner is weighted by its diagonal's area
+        areas = areas[::-1]
+    out = 0
+    for pred, area in zip(preds, areas):
+        out = out + pred * (area / total).unsqueeze(-1)
+    return out

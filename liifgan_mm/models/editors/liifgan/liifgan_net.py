@@ -1,0 +1,84 @@
+"""LIIF-GAN generator: mmagic's EDSR encoder with a mid-layer tap."""
+import copy
+
+from mmengine.model import BaseModule
+
+from mmagic.registry import MODELS
+
+
+@MODELS.register_module()
+class LIIFGANEDSRNet(BaseModule):
+    """EDSR encoder + :class:`DualImplicitHead`.
+
+    The encoder is mmagic's ``EDSRNet`` (its ``conv_first``, residual ``body``
+    and ``conv_after_body`` are kept, exactly as mmagic's ``LIIFEDSRNet``
+    does; the upsampler is dropped). Two features are tapped:
+
+    - mid: the output of residual block ``mid_block`` (1-based) of the body;
+    - last: ``conv_after_body(body(x)) + x``, LIIF's feature.
+
+    Variants (paper Sec. 3.3 and 4.4):
+
+    ========================  ===============  =============
+    variant                   ``mid_block``    ``head.dual``
+    ========================  ===============  =============
+    LIIF-GAN                  e.g. 8 of 16     True
+    LIIF-GAN-SF               None (last)      True
+    LIIF-GAN-S                None             False
+    ========================  ===============  =============
+
+    Args:
+        encoder (dict): ``EDSRNet`` config (``mid_channels``, ``num_blocks``).
+        head (dict): ``DualImplicitHead`` config; ``in_channels`` is filled.
+        mid_block (int, optional): block whose output feeds decoder 1; None
+            feeds it the last-layer feature.
+    """
+
+    def __init__(self, encoder, head, mid_block=None, init_cfg=None):
+        super().__init__(init_cfg=init_cfg)
+        encoder = MODELS.build(encoder)
+        num_blocks = len(encoder.body)
+        if mid_block is not None and not 1 <= mid_block <= num_blocks:
+            raise ValueError(f'mid_block must be in [1, {num_blocks}] or '
+                             f'None, got {mid_block}')
+        self.mid_block = mid_block
+        self.conv_first = encoder.conv_first
+        self.body = encoder.body
+        self.conv_after_body = encoder.conv_after_body
+        head = copy.deepcopy(head)
+        head['in_channels'] = encoder.conv_first.out_channels
+        self.head = MODELS.build(head)
+
+    def gen_features(self, x):
+        """Encode.
+
+        Args:
+            x (Tensor): ``[B, 3, h, w]`` normalised input.
+
+        Returns:
+            tuple[Tensor, Tensor]: ``[B, C, h, w]`` decoder-1 feature (mid or
+            last) and ``[B, C, h, w]`` last-layer feature.
+        """
+        x = self.conv_first(x)
+        feat, mid = x, None
+        for i, block in enumerate(self.body, 1):
+            feat = block(feat)
+            if i == self.mid_block:
+                mid = feat
+        last = self.conv_after_body(feat) + x
+        return (last if mid is None else mid), last
+
+    def forward(self, x, coord, cell, test_mode=False):
+        """Decode at query points.
+
+        Args:
+            x (Tensor): ``[B, 3, h, w]`` normalised input.
+            coord (Tensor): ``[B, N, 2]`` coordinates; cell: ``[B, N, 2]``.
+            test_mode (bool): chunked querying (``head.eval_bsize``).
+
+        Returns:
+            tuple[Tensor, Tensor | None]: ``[B, N, 3]`` decoder-1 output and
+            decoder-2 residual (None for a single decoder).
+        """
+        feat1, feat2 = self.gen_features(x)
+        return self.head(feat1, feat2, coord, cell, test_mode=test_mode)
