@@ -2,7 +2,8 @@
 
 Since torch 2.6, ``torch.load`` refuses any class not on its allow-list, and
 mmengine (0.10.x) saves its ``MessageHub`` state into every checkpoint: a
-``HistoryBuffer`` per logged scalar, holding numpy arrays and numpy scalars.
+``HistoryBuffer`` per logged scalar, holding numpy arrays and numpy scalars
+(and ``collections.Counter``, ``bytes`` for empty arrays).
 We add exactly those classes (and the numpy reconstructors they pickle
 through) to torch's safe globals, instead of turning the check off.
 
@@ -44,7 +45,8 @@ def _history_buffer_getattr(obj, name):
 def mmengine_safe_globals():
     """What an mmengine checkpoint holds beyond tensors and plain dicts."""
     from mmengine.logging.history_buffer import HistoryBuffer
-    return [HistoryBuffer, collections.Counter, *_numpy_globals(),
+    # bytes: numpy pickles an empty buffer's data as bytes()
+    return [HistoryBuffer, collections.Counter, bytes, *_numpy_globals(),
             (_history_buffer_getattr, 'builtins.getattr')]
 
 

@@ -47,3 +47,51 @@ def photo_dir(tmp_path_factory):
 @pytest.fixture
 def rng():
     return np.random.default_rng(0)
+
+
+TINY_TEMPLATE = '''
+_base_ = {base!r}
+work_dir = {work_dir!r}
+patch = 24
+model = dict(
+    generator=dict(
+        encoder=dict(num_blocks=2, mid_channels=16),
+        head=dict(decoder=dict(hidden_list=[32, 32]), eval_bsize=500)),
+    discriminator=dict(mid_channels=16))
+{mid_block}
+train_dataloader = dict(
+    batch_size=2, num_workers=0, persistent_workers=False,
+    dataset=dict(data_root={root!r}, pipeline=[
+        dict(type='LoadImageFromFile', key='gt', channel_order='rgb'),
+        dict(type='RandomDownSampling', scale_min=1, scale_max=4,
+             patch_size=patch),
+        dict(type='RandomGroupSampling', patch_size=patch),
+        dict(type='PackInputs')]))
+val_dataloader = dict(num_workers=0, dataset=dict(data_root={root!r}))
+train_cfg = dict(max_iters=2, val_interval=2)
+default_hooks = dict(checkpoint=dict(interval=2), logger=dict(interval=1))
+test_dataloader = [
+    dict(num_workers=0, persistent_workers=False, drop_last=False,
+         sampler=dict(type='DefaultSampler', shuffle=False),
+         dataset=dict(type='BasicImageDataset', data_root={root!r},
+                      data_prefix=dict(gt=''), pipeline=[
+             dict(type='LoadImageFromFile', key='gt', channel_order='rgb'),
+             dict(type='RandomDownSampling', scale_min=s, scale_max=s),
+             dict(type='PackInputs')])) for s in (2, 4.5)]
+test_evaluator = [[dict(type='PSNR', crop_border=0, prefix=f'x{{s}}')]
+                  for s in (2, 4.5)]
+'''
+
+
+def write_tiny_config(base, out_dir, data_root, work_dir):
+    """A config inheriting ``base`` with a tiny model, 24 px patches, 2
+    iterations and a 2-scale test on ``data_root``; returns its path."""
+    base = str(REPO / base) if not os.path.isabs(base) else base
+    from mmengine.config import Config
+    has_mid = Config.fromfile(base).model.generator.get('mid_block')
+    mid = 'model.update(generator=dict(mid_block=1))' if has_mid else ''
+    path = Path(out_dir) / f'tiny_{Path(base).name}'
+    path.write_text(TINY_TEMPLATE.format(
+        base=base, work_dir=str(work_dir), root=str(data_root),
+        mid_block=mid))
+    return path

@@ -1,0 +1,3 @@
+from .lpips import LPIPS
+
+__all__ = ['LPIPS']

@@ -1,0 +1,132 @@
+"""LIIF-GAN restorer: variants, loss routing, gradient blocking, stock LIIF."""
+import copy
+
+import pytest
+import torch
+from mmengine.config import Config
+from mmengine.dataset import pseudo_collate
+from mmengine.optim import build_optim_wrapper
+
+from mmagic.utils import make_coord
+from tests.conftest import REPO
+
+CFG = 'configs/liifgan/liifgan{}_edsr-c64b16_1xb128-125k_div2k.py'
+VARIANTS = {'': (True, 1), '-s': (False, None), '-sf': (True, None)}
+TINY = dict(encoder=dict(num_blocks=4, mid_channels=16),
+            head=dict(decoder=dict(hidden_list=[32, 32])))
+
+
+def _model_cfg(variant, **gen):
+    cfg = Config.fromfile(REPO / CFG.format(variant))
+    model = copy.deepcopy(cfg.model)
+    model.generator.encoder.update(TINY['encoder'])
+    model.generator.head.decoder.update(TINY['head']['decoder'])
+    if model.generator.get('mid_block'):
+        model.generator.mid_block = 2
+    model.generator.update(gen)
+    model.discriminator.mid_channels = 16
+    return cfg, model
+
+
+def _raw(b=2, p=16, lr=16):
+    """An RGS batch as the dataloader gives it: inputs [3,lr,lr] 0-255,
+    gt [3,p,p], coord/cell [p*p, 2] (a p x p patch of a 40 px GT)."""
+    from mmagic.structures import DataSample
+    samples = []
+    for _ in range(b):
+        ds = DataSample(gt_img=torch.rand(3, p, p) * 255)
+        h = 40
+        oy, ox = 5, 7
+        coord = make_coord((h, h), flatten=False)[oy:oy + p, ox:ox + p]
+        ds.set_metainfo(dict(coord=coord.reshape(-1, 2),
+                             cell=torch.full((p * p, 2), 2 / h)))
+        samples.append(dict(inputs=torch.rand(3, lr, lr) * 255,
+                            data_samples=ds))
+    return pseudo_collate(samples)
+
+
+def _batch(model, **kw):
+    """The preprocessed batch: inputs [b,3,lr,lr], data_samples stacked."""
+    return model.data_preprocessor(_raw(**kw), True)
+
+
+@pytest.mark.parametrize('variant', list(VARIANTS))
+def test_variants_train_step_and_shapes(mm, variant):
+    dual, mid = VARIANTS[variant]
+    cfg, model_cfg = _model_cfg(variant)
+    model = mm.MODELS.build(model_cfg)
+    assert model.generator.head.dual is dual
+    assert (model.generator.mid_block is not None) == (mid is not None)
+    data = _batch(model)
+    out = model.forward_tensor(data['inputs'], data['data_samples'],
+                               training=True)
+    assert out.shape == (2, 2 if dual else 1, 3, 16, 16)
+    optim = build_optim_wrapper(model, cfg.optim_wrapper)
+    logs = model.train_step(_raw(), optim)
+    assert {'loss_pix', 'loss_gan', 'loss_perceptual', 'loss_d_real',
+            'loss_d_fake'} <= set(logs)
+    # test-time: any output size, [B, 3, H, W]
+    model.eval()
+    from mmagic.structures import DataSample
+    ds = DataSample(gt_img=torch.zeros(3, 37, 23))
+    pred = model.forward_tensor(torch.rand(1, 3, 10, 9),
+                                DataSample.stack([ds]))
+    assert pred.shape == (1, 3, 37, 23)
+
+
+def test_gan_and_perceptual_gradients_never_reach_decoder1(mm):
+    cfg, model_cfg = _model_cfg('')
+    model = mm.MODELS.build(model_cfg)
+    model.pixel_loss = None  # only the GAN + perceptual terms
+    data = _batch(model)
+    out = model.forward_tensor(data['inputs'], data['data_samples'],
+                               training=True)
+    losses = model.g_step(out, data['data_samples'].gt_img)
+    assert set(losses) == {'loss_perceptual', 'loss_gan'}
+    sum(losses.values()).backward()
+    gen = model.generator
+    for p in gen.head.decoder1.parameters():
+        assert p.grad is None or not p.grad.any()
+    for module in (gen.head.decoder2, gen.conv_after_body, gen.body[-1]):
+        assert any(p.grad is not None and p.grad.abs().sum() > 0
+                   for p in module.parameters())
+
+
+def test_l1_only_reaches_decoder1_path(mm):
+    cfg, model_cfg = _model_cfg('')
+    model = mm.MODELS.build(model_cfg)
+    model.perceptual_loss, model.gan_loss = None, None
+    data = _batch(model)
+    out = model.forward_tensor(data['inputs'], data['data_samples'],
+                               training=True)
+    model.g_step(out, data['data_samples'].gt_img)['loss_pix'].backward()
+    gen = model.generator
+    for module in (gen.head.decoder2, gen.conv_after_body):
+        assert all(p.grad is None or not p.grad.any()
+                   for p in module.parameters())
+    assert gen.head.decoder1.layers[0].weight.grad.abs().sum() > 0
+
+
+@pytest.mark.parametrize('size', [(23, 31), (40, 17)])
+def test_decoder1_with_zeroed_decoder2_equals_stock_liif(mm, size):
+    enc = dict(type='EDSRNet', in_channels=3, out_channels=3,
+               mid_channels=16, num_blocks=3)
+    mlp = dict(type='MLPRefiner', out_dim=3, hidden_list=[32, 32])
+    stock = mm.MODELS.build(dict(type='LIIFEDSRNet', encoder=enc,
+                                 imnet=dict(mlp, in_dim=1), eval_bsize=None))
+    ours = mm.MODELS.build(dict(
+        type='LIIFGANEDSRNet', encoder=enc, mid_block=None,
+        head=dict(type='DualImplicitHead', decoder=mlp, eval_bsize=97)))
+    state = {k.replace('imnet.', 'head.decoder1.'): v
+             for k, v in stock.state_dict().items()}
+    missing, unexpected = ours.load_state_dict(state, strict=False)
+    assert not unexpected and all('decoder2' in k for k in missing)
+    for p in ours.head.decoder2.parameters():
+        torch.nn.init.zeros_(p)
+    x = torch.randn(2, 3, 10, 13)
+    coord = make_coord(size).expand(2, -1, -1)
+    cell = torch.tensor([2 / size[0], 2 / size[1]]).expand_as(coord)
+    with torch.no_grad():
+        ref = stock(x, coord, cell)
+        d1, d2 = ours(x, coord, cell, test_mode=True)
+    torch.testing.assert_close(d1 + d2, ref, rtol=0, atol=1e-5)
