@@ -20,6 +20,10 @@ why ``tools/setup_env.sh`` installs ``liifgan_compat.pth`` into the venv:
    checkpoints (``--resume``, ``mim test --checkpoint``). We allow-list exactly
    the classes mmengine writes into a checkpoint (see ``checkpoint.py``).
 
+4. On numpy >= 2 (a modern CUDA stack), mmagic 1.2.0 fails on
+   ``np.bool8``, an alias numpy 2 removed (its only such use). We restore
+   that one alias, and only when numpy lacks it.
+
 Every hook is lazy: nothing heavy is imported at start-up; each fix runs when
 the module it concerns is first imported, and does nothing on a machine
 where the compiled pieces load.
@@ -95,6 +99,11 @@ def _after_mmengine_checkpoint(module):
     allow_mmengine_checkpoints()
 
 
+def _after_numpy(module):
+    if not hasattr(module, 'bool8'):
+        module.bool8 = module.bool_
+
+
 def is_installed():
     """Whether the import hooks are active in this interpreter."""
     return any(isinstance(f, _Finder) for f in sys.meta_path)
@@ -109,8 +118,11 @@ def install():
     """
     _HOOKS['torchvision.extension'] = _after_torchvision_extension
     _HOOKS['mmengine.runner.checkpoint'] = _after_mmengine_checkpoint
+    _HOOKS['numpy'] = _after_numpy
     _STANDINS['mmcv._ext'] = _mmcv_ext_standin
     if not is_installed():
         sys.meta_path.insert(0, _Finder())
     if 'mmengine.runner.checkpoint' in sys.modules:
         _after_mmengine_checkpoint(sys.modules['mmengine.runner.checkpoint'])
+    if 'numpy' in sys.modules:
+        _after_numpy(sys.modules['numpy'])

@@ -84,3 +84,15 @@ def test_getattr_is_restricted_to_history_buffer_methods():
     torch.save({'x': _Evil()}, buf)
     with pytest.raises(pickle.UnpicklingError, match='only HistoryBuffer'):
         torch.load(io.BytesIO(buf.getvalue()), weights_only=True)
+
+
+def test_numpy2_alias_restored_only_when_missing():
+    import types
+    from liifgan_compat import _after_numpy
+    np2 = types.SimpleNamespace(bool_=np.bool_)  # numpy >= 2: no bool8
+    _after_numpy(np2)
+    assert np2.bool8 is np.bool_
+    sentinel = object()
+    np1 = types.SimpleNamespace(bool_=np.bool_, bool8=sentinel)
+    _after_numpy(np1)
+    assert np1.bool8 is sentinel
