@@ -44,6 +44,18 @@ def photo_dir(tmp_path_factory):
     return out
 
 
+@pytest.fixture(scope='module')
+def offline_env(tmp_path_factory):
+    """Per test module: an empty torch hub (no torchvision weights), a fresh
+    liifgan_mm weight cache and no download, so the offline paths run."""
+    mp = pytest.MonkeyPatch()
+    mp.setenv('LIIFGAN_CACHE', str(tmp_path_factory.mktemp('cache')))
+    mp.setenv('TORCH_HOME', str(tmp_path_factory.mktemp('torch_home')))
+    mp.setenv('LIIFGAN_OFFLINE', '1')
+    yield
+    mp.undo()
+
+
 @pytest.fixture
 def rng():
     return np.random.default_rng(0)

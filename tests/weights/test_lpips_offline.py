@@ -21,15 +21,7 @@ MEASURED_VGG_CROP = {'I03': 0.660851, 'I04': 0.137106, 'I06': 0.060945,
                      'I08': 0.044308, 'I19': 0.474114}
 
 
-@pytest.fixture(scope='module', autouse=True)
-def offline_env(tmp_path_factory):
-    """Empty torch hub (so no torchvision backbone) and a fresh cache."""
-    mp = pytest.MonkeyPatch()
-    mp.setenv('LIIFGAN_CACHE', str(tmp_path_factory.mktemp('cache')))
-    mp.setenv('TORCH_HOME', str(tmp_path_factory.mktemp('torch_home')))
-    mp.setenv('LIIFGAN_OFFLINE', '1')
-    yield
-    mp.undo()
+pytestmark = pytest.mark.usefixtures('offline_env')
 
 
 def load_rgb(path):

@@ -17,15 +17,7 @@ STD = torch.tensor(vgg19_mod.IMAGENET_STD).view(1, 3, 1, 1)
 CAFFE = torch.tensor(vgg19_mod.CAFFE_MEAN_BGR).view(1, 3, 1, 1)
 
 
-@pytest.fixture(scope='module', autouse=True)
-def offline_env(tmp_path_factory):
-    """Empty torch hub, a fresh cache, no download."""
-    mp = pytest.MonkeyPatch()
-    mp.setenv('LIIFGAN_CACHE', str(tmp_path_factory.mktemp('cache')))
-    mp.setenv('TORCH_HOME', str(tmp_path_factory.mktemp('torch_home')))
-    mp.setenv('LIIFGAN_OFFLINE', '1')
-    yield
-    mp.undo()
+pytestmark = pytest.mark.usefixtures('offline_env')
 
 
 @pytest.fixture(scope='module')

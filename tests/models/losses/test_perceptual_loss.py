@@ -9,14 +9,7 @@ import torch
 LAYERS = {'2': 0.1, '7': 0.1, '16': 1.0}
 
 
-@pytest.fixture(scope='module', autouse=True)
-def offline_env(tmp_path_factory):
-    mp = pytest.MonkeyPatch()
-    mp.setenv('LIIFGAN_CACHE', str(tmp_path_factory.mktemp('cache')))
-    mp.setenv('TORCH_HOME', str(tmp_path_factory.mktemp('torch_home')))
-    mp.setenv('LIIFGAN_OFFLINE', '1')
-    yield
-    mp.undo()
+pytestmark = pytest.mark.usefixtures('offline_env')
 
 
 @pytest.fixture(scope='module')
