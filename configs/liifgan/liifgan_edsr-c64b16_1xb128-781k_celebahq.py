@@ -3,7 +3,13 @@
 # batch 128 = 781k iterations; lr 1e-4 halved every 200 epochs (so never).
 # Images: CelebA-HQ (any size, resized to 256 px) in data_root:
 #   --cfg-options train_dataloader.dataset.data_root=...
-_base_ = './liifgan_edsr-c64b16_1xb128-125k_div2k.py'
+# Validation (x4) and test (nine scales, 64 px input, target 64*s, PSNR/SSIM
+# on the whole image + LPIPS) on CelebA-HQ test images in `celebahq_root`
+# (data/CelebA-HQ/test): the setting of ./_base_/celebahq-continuous-test.py.
+_base_ = [
+    './liifgan_edsr-c64b16_1xb128-125k_div2k.py',
+    './_base_/celebahq-continuous-test.py'
+]
 experiment_name = 'liifgan_edsr-c64b16_1xb128-781k_celebahq'
 work_dir = f'./work_dirs/{experiment_name}'
 patch_size = 64
@@ -31,3 +37,9 @@ train_dataloader = dict(
         pipeline=train_pipeline))
 train_cfg = dict(max_iters=781_250, val_interval=10_000)
 param_scheduler = dict(milestones=[781_250])
+
+# test setting: CelebA-HQ instead of the DIV2K one of the first base
+val_dataloader = dict(_delete_=True, **_base_.celebahq_val_dataloader)
+val_evaluator = dict(_delete_=True, **_base_.celebahq_val_evaluator)
+test_dataloader = _base_.celebahq_test_dataloader
+test_evaluator = _base_.celebahq_test_evaluator

@@ -3,7 +3,10 @@
 # LIIF's protocol: h = floor(H / s), GT cropped to round(h * s).
 # Query points are made inside the model from the GT size (no coordinate
 # lists in the pipeline). PSNR/SSIM on RGB with the border shaved by
-# ceil(s) + 6 (LIIF's DIV2K protocol: scale + 6).
+# ceil(s) + 6 (LIIF's DIV2K protocol: scale + 6); at test time also LPIPS
+# (AlexNet, liifgan_mm's offline LPIPS metric) on the full image.
+# liifgan_mm.evaluation.continuous_protocol makes the same pairs for
+# tools/benchmark_table.py.
 # LIIF-GAN configs inherit stock mmagic LIIF through this file.
 _base_ = 'mmagic::liif/liif-edsr-norm_c64b16_1xb16-1000k_div2k.py'
 
@@ -34,12 +37,12 @@ def _loader(scale):
             pipeline=_pipeline(scale)))
 
 
-def _metrics(scale, prefix=None):
+def _metrics(scale, prefix=None, lpips=False):
     shave = int(-(-scale // 1)) + 6  # ceil(scale) + 6
     return [
         dict(type='PSNR', crop_border=shave, prefix=prefix),
         dict(type='SSIM', crop_border=shave, prefix=prefix),
-    ]
+    ] + ([dict(type='LPIPS', net='alex', prefix=prefix)] if lpips else [])
 
 
 val_dataloader = dict(_delete_=True, **_loader(4))
@@ -49,4 +52,10 @@ test_cfg = dict(type='MultiTestLoop')
 # checkpoints into the work_dir (the stock LIIF config writes ./work_dirs/)
 default_hooks = dict(checkpoint=dict(out_dir=None))
 test_dataloader = [_loader(s) for s in test_scales]
-test_evaluator = [_metrics(s, f'x{s}') for s in test_scales]
+test_evaluator = [_metrics(s, f'x{s}', lpips=True) for s in test_scales]
+# The stock test lists replaced above: emptied so that the config mmengine
+# formats into every log and checkpoint stays small (yapf takes seconds on
+# the full one).
+test_pipelines = set5_dataloaders = set14_dataloaders = None
+div2k_dataloaders = set5_evaluators = set14_evaluators = None
+div2k_evaluators = None

@@ -1,0 +1,60 @@
+# Validation (x4) and continuous-scale test on CelebA-HQ (paper Sec. 4.2):
+# the input is 64 x 64 and the target 64*s x 64*s, both bicubic-resized
+# (PIL, antialiased) from the original image (1024 px), as LIIF's
+# pre-resized CelebA-HQ folders. PSNR/SSIM on RGB over the whole image (LIIF
+# shaves no border on CelebA-HQ); at test time also LPIPS (AlexNet) on the
+# full image. liifgan_mm.evaluation.continuous_protocol makes the same pairs
+# for tools/benchmark_table.py --protocol celebahq.
+#
+# Used as a second base next to a training config; every name here starts
+# with `celebahq_` so nothing clashes with the DIV2K setting, and the child
+# picks the parts up:
+#   _base_ = ['./liifgan_edsr-c64b16_1xb128-125k_div2k.py',
+#             './_base_/celebahq-continuous-test.py']
+#   test_dataloader = _base_.celebahq_test_dataloader   (etc.)
+celebahq_scales = [2, 3, 4, 4.5, 5, 5.5, 6, 6.5, 7]
+celebahq_root = 'data/CelebA-HQ/test'
+celebahq_input_size = 64
+
+
+def _celebahq_pipeline(scale):
+    n = celebahq_input_size
+    target = round(n * scale)
+    return [
+        dict(type='LoadImageFromFile', key='gt', color_type='color',
+             channel_order='rgb', imdecode_backend='cv2'),
+        dict(type='Resize', keys=['gt'], output_keys=['img'], scale=(n, n),
+             keep_ratio=False, interpolation='bicubic', backend='pillow'),
+        dict(type='Resize', keys=['gt'], scale=(target, target),
+             keep_ratio=False, interpolation='bicubic', backend='pillow'),
+        dict(type='PackInputs')
+    ]
+
+
+def _celebahq_loader(scale):
+    return dict(
+        num_workers=2,
+        persistent_workers=False,
+        drop_last=False,
+        sampler=dict(type='DefaultSampler', shuffle=False),
+        dataset=dict(
+            type='BasicImageDataset',
+            metainfo=dict(dataset_type='celebahq', task_name='sisr'),
+            data_root=celebahq_root,
+            data_prefix=dict(gt=''),
+            pipeline=_celebahq_pipeline(scale)))
+
+
+def _celebahq_metrics(prefix=None, lpips=False):
+    return [
+        dict(type='PSNR', crop_border=0, prefix=prefix),
+        dict(type='SSIM', crop_border=0, prefix=prefix),
+    ] + ([dict(type='LPIPS', net='alex', prefix=prefix)] if lpips else [])
+
+
+celebahq_val_dataloader = _celebahq_loader(4)
+celebahq_val_evaluator = dict(type='Evaluator', metrics=_celebahq_metrics())
+celebahq_test_dataloader = [_celebahq_loader(s) for s in celebahq_scales]
+celebahq_test_evaluator = [
+    _celebahq_metrics(f'x{s}', lpips=True) for s in celebahq_scales
+]

@@ -1,0 +1,197 @@
+"""Evaluate table rows at every scale on a folder of images, resumably.
+
+For each row, each image and each scale: the protocol makes ``(input, GT)``
+(:mod:`.continuous_protocol`), the row's upsampler predicts the GT size
+(:mod:`.upsamplers`), and PSNR/SSIM/LPIPS (:mod:`.image_metrics`) go to the
+row's cache (:mod:`.result_cache`) at once. A finished (image, scale) is
+never recomputed, so an interrupted run continues where it stopped; a row
+whose cache is complete does not even build its model. One progress bar per
+row counts images x scales.
+
+The same crop (fractions of the GT frame) of one image is saved per row and
+scale, for the crop grid.
+"""
+import hashlib
+import os
+import os.path as osp
+from dataclasses import dataclass, field
+
+import mmcv
+import numpy as np
+from mmagic.datasets.basic_image_dataset import IMG_EXTENSIONS
+from tqdm import tqdm
+
+from .continuous_protocol import (CELEBAHQ_INPUT_SIZE, PAPER_SCALES,
+                                  check_protocol, crop_border, make_pair,
+                                  scale_name)
+from .image_metrics import METRICS, ImageMetrics
+from .result_cache import RowCache, row_slug
+from .upsamplers import build_upsampler, describe_row, supports_scale
+
+CACHE_VERSION = 1  # bump when the metric computation changes
+
+
+@dataclass
+class CropSpec:
+    """The crop shown in the grid: same place in every row and scale.
+
+    Attributes:
+        image (str, optional): file name in the folder (None: the first).
+        center (tuple[float, float]): ``(y, x)`` as fractions of the GT.
+        size (float): side as a fraction of the GT's shorter side.
+    """
+    image: str = None
+    center: tuple = (0.5, 0.5)
+    size: float = 0.25
+
+    def crop(self, img):
+        """``[H, W, C]`` -> ``[s, s, C]`` crop (``s = size * min(H, W)``)."""
+        h, w = img.shape[:2]
+        side = max(1, round(self.size * min(h, w)))
+        top = min(max(0, round(self.center[0] * h - side / 2)), h - side)
+        left = min(max(0, round(self.center[1] * w - side / 2)), w - side)
+        return img[top:top + side, left:left + side]
+
+    def tag(self, image):
+        """Short digest naming this crop's files."""
+        text = f'{image}|{tuple(self.center)}|{self.size}'
+        return hashlib.sha1(text.encode()).hexdigest()[:8]
+
+
+@dataclass
+class RowResult:
+    """Mean metrics of one row.
+
+    Attributes:
+        values (dict): ``{metric: {scale: mean or None (N/A)}}``.
+        crops (dict): ``{scale: png path}`` of the grid crop.
+    """
+    name: str
+    is_gan: bool
+    kind: str
+    values: dict = field(default_factory=dict)
+    crops: dict = field(default_factory=dict)
+
+
+def list_images(folder, max_images=None):
+    """Sorted image file names in ``folder`` (mmagic's extensions)."""
+    names = sorted(n for n in os.listdir(folder) if n.endswith(IMG_EXTENSIONS))
+    if not names:
+        raise FileNotFoundError(f'no images in {folder}')
+    return names[:max_images] if max_images else names
+
+
+def load_image(path):
+    """``[H, W, 3]`` RGB uint8, read as the test configs do (cv2)."""
+    return mmcv.imread(path, flag='color', channel_order='rgb', backend='cv2')
+
+
+def save_png(path, img):
+    """Save an RGB image (float in [0, 255] is rounded)."""
+    img = np.clip(np.round(img), 0, 255).astype(np.uint8)
+    os.makedirs(osp.dirname(path), exist_ok=True)
+    mmcv.imwrite(img[..., ::-1], path)
+
+
+def _signature(spec, protocol, input_size, lpips_net):
+    text = (f'{spec.signature()}|{protocol}|{input_size}|{lpips_net}|'
+            f'v{CACHE_VERSION}')
+    return hashlib.sha1(text.encode()).hexdigest()[:16]
+
+
+class Benchmark:
+    """Rows x scales on one folder.
+
+    Args:
+        data_dir (str): GT images (DIV2K) or originals (CelebA-HQ).
+        cache_dir (str): per-row caches and crops.
+        scales (Sequence[float]): scales (the paper's nine by default).
+        protocol (str): ``'div2k'`` or ``'celebahq'``.
+        input_size (int): CelebA-HQ input side.
+        images (list[str], optional): file names (default: all).
+        lpips_net (str): LPIPS backbone.
+        device (str): where models (and LPIPS) run.
+        crop (CropSpec): the grid crop.
+        resume (bool): reuse caches of earlier runs.
+        progress (bool): show progress bars.
+        build (callable, optional): ``(spec, device) -> upsampler``
+            (default :func:`~.upsamplers.build_upsampler`).
+    """
+
+    def __init__(self, data_dir, cache_dir, scales=PAPER_SCALES,
+                 protocol='div2k', input_size=CELEBAHQ_INPUT_SIZE,
+                 images=None, lpips_net='alex', device='cpu', crop=None,
+                 resume=True, progress=True, build=None):
+        check_protocol(protocol)
+        self.data_dir, self.cache_dir = data_dir, cache_dir
+        self.scales = [float(s) for s in scales]
+        self.protocol, self.input_size = protocol, input_size
+        self.images = images or list_images(data_dir)
+        self.lpips_net, self.device = lpips_net, device
+        self.crop = crop or CropSpec()
+        self.crop_image = self.crop.image or self.images[0]
+        self.resume, self.progress, self.build = resume, progress, build
+        self.metrics = ImageMetrics(lpips_net, device=device)
+
+    def pair(self, image, scale):
+        """``(input, GT)`` of one image at one scale."""
+        img = load_image(osp.join(self.data_dir, image))
+        return make_pair(self.protocol, img, scale, self.input_size)
+
+    def run_row(self, spec):
+        """Evaluate (or read back) one :class:`~.row_spec.RowSpec`."""
+        cfg = spec.load_config()
+        kind, model_scale = describe_row(spec, cfg)
+        sig = _signature(spec, self.protocol, self.input_size, self.lpips_net)
+        slug = row_slug(spec.name)
+        cache = RowCache(osp.join(self.cache_dir, f'{slug}.jsonl'), sig,
+                         resume=self.resume)
+        scales = [s for s in self.scales
+                  if supports_scale(kind, model_scale, s)]
+        crop_dir = osp.join(self.cache_dir, 'crops',
+                            f'{slug}-{sig}-{self.crop.tag(self.crop_image)}')
+        crops = {s: osp.join(crop_dir, f'{scale_name(s)}.png')
+                 for s in scales}
+        todo = [(im, s) for im in self.images for s in scales
+                if (im, s) not in cache or
+                (im == self.crop_image and not osp.exists(crops[s]))]
+        total = len(self.images) * len(scales)
+        with tqdm(total=total, initial=total - len(todo), desc=spec.name,
+                  unit='img', disable=not self.progress) as bar:
+            build = self.build or build_upsampler
+            upsampler = build(spec, self.device) if todo else None
+            for image in dict.fromkeys(im for im, _ in todo):
+                img = load_image(osp.join(self.data_dir, image))
+                for s in (s for im, s in todo if im == image):
+                    lr, gt = make_pair(self.protocol, img, s, self.input_size)
+                    pred = upsampler(lr, gt.shape[:2])
+                    if image == self.crop_image:
+                        save_png(crops[s], self.crop.crop(pred))
+                    if (image, s) not in cache:
+                        cache.add(image, s, self.metrics(
+                            pred, gt, crop_border(self.protocol, s)))
+                    bar.update()
+        values = {m: {s: None for s in self.scales} for m in METRICS}
+        for s in scales:
+            per_image = [cache.get(im, s) for im in self.images]
+            for m in METRICS:
+                values[m][s] = float(np.mean([r[m] for r in per_image]))
+        return RowResult(spec.name, spec.is_gan(cfg), kind, values, crops)
+
+    def run(self, specs):
+        """All rows; returns ``list[RowResult]`` in the given order."""
+        return [self.run_row(spec) for spec in specs]
+
+    def gt_crops(self):
+        """``{scale: png path}`` of the GT crop (written if missing)."""
+        out = {}
+        for s in self.scales:
+            path = osp.join(
+                self.cache_dir, 'crops', f'GT-{self.protocol}-'
+                f'{self.input_size}-{self.crop.tag(self.crop_image)}',
+                f'{scale_name(s)}.png')
+            if not osp.exists(path) or not self.resume:
+                save_png(path, self.crop.crop(self.pair(self.crop_image,
+                                                        s)[1]))
+            out[s] = path
+        return out

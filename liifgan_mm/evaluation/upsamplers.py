@@ -1,0 +1,194 @@
+"""Upsamplers: bicubic, or an mmagic model built from config + checkpoint.
+
+Every upsampler is a callable ``(lr, size) -> pred``: ``lr`` is an
+``[h, w, 3]`` RGB uint8 input, ``size`` the target ``(H, W)``, ``pred`` an
+``[H, W, 3]`` RGB float32 image in ``[0, 255]`` (not rounded, as mmagic's
+evaluators see predictions). ``supports(scale)`` tells whether a scale is
+evaluated at all (fixed-scale models: not below their own scale).
+
+Models run through mmagic's own ``model.test_step`` (data preprocessor,
+``forward_inference``, ``destruct``), so normalisation and channel order are
+the config's:
+
+- continuous (mmagic ``LIIF``, our ``LIIFGAN``): decoded straight at the
+  target size (``coord``/``cell`` for LIIF, ``target_size`` for LIIFGAN;
+  for LIIF the output is reshaped here, its ``forward_inference`` assumes
+  ``round(h * sqrt(N / hw))`` rows);
+- fixed scale (``BaseEditModel``/``ESRGAN``/``RealESRGAN`` x4 ...): the
+  paper's protocol, :func:`~.continuous_protocol.fixed_scale_upsample`.
+"""
+import warnings
+
+import numpy as np
+import torch
+from mmagic.models.editors import LIIF
+from mmagic.registry import MODELS
+from mmagic.structures import DataSample
+from mmagic.utils import make_coord, register_all_modules
+from mmengine.runner.checkpoint import _load_checkpoint, load_state_dict
+
+from liifgan_mm.models.editors.liifgan import LIIFGAN
+from .continuous_protocol import bicubic_resize, fixed_scale_upsample
+
+# training-only parts of SR GAN configs, not built for evaluation
+_TRAIN_ONLY = ('discriminator', 'perceptual_loss', 'gan_loss')
+
+
+def supports_scale(kind, model_scale, scale):
+    """Is ``scale`` evaluated? Fixed-scale models: only from their own
+    scale up (Table 1 has N/A below x4)."""
+    return kind != 'fixed' or scale >= model_scale - 1e-9
+
+
+class BicubicUpsampler:
+    """PIL bicubic interpolation (the table's "Bicubic" row)."""
+    kind = 'bicubic'
+    model_scale = None
+
+    def supports(self, scale):
+        return True
+
+    def __call__(self, lr, size):
+        return bicubic_resize(lr, size).astype(np.float32)
+
+
+class ModelUpsampler:
+    """An mmagic SR model as an upsampler.
+
+    Args:
+        model (BaseEditModel): built model (eval mode is set here).
+        kind (str): ``'continuous'`` or ``'fixed'``.
+        model_scale (int, optional): scale of a fixed-scale model.
+        device (str): where the model runs.
+    """
+
+    def __init__(self, model, kind, model_scale=None, device='cpu'):
+        if kind not in ('continuous', 'fixed'):
+            raise ValueError(f'kind must be continuous or fixed: {kind}')
+        if kind == 'fixed' and not model_scale:
+            raise ValueError('a fixed-scale model needs model_scale')
+        self.model = model.to(device).eval()
+        # GT never goes through the model: evaluation compares it itself
+        self.model.data_preprocessor.data_keys = []
+        self.kind = kind
+        self.model_scale = model_scale
+
+    def supports(self, scale):
+        return supports_scale(self.kind, self.model_scale, scale)
+
+    def __call__(self, lr, size):
+        size = tuple(int(s) for s in size)
+        if self.kind == 'continuous':
+            return self.run(lr, size)
+        return fixed_scale_upsample(lr, size, self.run, self.model_scale)
+
+    @torch.no_grad()
+    def run(self, lr, size=None):
+        """One ``model.test_step``.
+
+        Args:
+            lr (np.ndarray): ``[h, w, 3]`` RGB uint8.
+            size (tuple[int, int], optional): target ``(H, W)`` of a
+                continuous model (fixed-scale models ignore it).
+
+        Returns:
+            np.ndarray: ``[H, W, 3]`` RGB float32 in ``[0, 255]``.
+        """
+        inp = torch.from_numpy(np.ascontiguousarray(lr.transpose(2, 0, 1)))
+        meta = dict(img_channel_order='rgb', img_color_type='color')
+        if self.kind == 'continuous':
+            meta.update(_query_meta(self.model, size))
+        data = dict(inputs=[inp.float()],
+                    data_samples=[DataSample(metainfo=meta)])
+        if isinstance(self.model, LIIF):
+            pred = _liif_predict(self.model, data, size)
+        else:
+            pred = self.model.test_step(data)[0].output.pred_img
+        # destruct() hands predictions back in BGR (mmagic's test mode)
+        pred = pred.float().cpu().numpy()
+        return pred[::-1].transpose(1, 2, 0).astype(np.float32)
+
+
+def _liif_predict(model, data, size):
+    """mmagic ``LIIF.forward_inference`` with the output shape given
+    (it guesses ``round(h * sqrt(N / hw))``, wrong for anisotropic or
+    unluckily rounded targets). Returns ``[3, H, W]`` (BGR, [0, 255])."""
+    data = model.data_preprocessor(data, False)
+    feats = model.forward_tensor(data['inputs'], data['data_samples'],
+                                 test_mode=True)
+    feats = feats.view(1, *size, 3).permute(0, 3, 1, 2).contiguous()
+    return model.data_preprocessor.destruct(feats, data['data_samples'])[0]
+
+
+def _query_meta(model, size):
+    """Metainfo telling a continuous model where to decode."""
+    if isinstance(model, LIIF):  # mmagic's LIIF wants the coordinate list
+        coord = make_coord(size)
+        cell = torch.ones_like(coord)
+        cell[:, 0] *= 2 / size[0]
+        cell[:, 1] *= 2 / size[1]
+        return dict(coord=coord, cell=cell)
+    return dict(target_size=size)
+
+
+def describe_row(spec, cfg=None):
+    """``(kind, model_scale)`` of a row without building its model.
+
+    Returns:
+        tuple[str, int | None]: ``('bicubic', None)``,
+        ``('continuous', None)`` (mmagic ``LIIF`` or ``LIIFGAN`` and their
+        subclasses) or ``('fixed', scale)``.
+    """
+    if spec.is_bicubic:
+        return 'bicubic', None
+    register_all_modules()
+    cfg = cfg or spec.load_config()
+    cls = MODELS.get(cfg.model.type)
+    if cls is None:
+        raise KeyError(f'{spec.name}: unknown model type {cfg.model.type}')
+    if issubclass(cls, (LIIF, LIIFGAN)):
+        return 'continuous', None
+    scale = cfg.model.generator.get('upscale_factor', cfg.get('scale'))
+    if not scale:
+        raise ValueError(f'{spec.name}: cannot tell the model scale: set '
+                         'model.generator.upscale_factor or scale')
+    return 'fixed', int(scale)
+
+
+def build_model(cfg, checkpoint=None):
+    """Build ``cfg.model`` for inference and load ``checkpoint``.
+
+    Discriminator and perceptual/GAN losses are not built; the generator's
+    ``init_cfg`` is dropped (no download). Without a checkpoint the weights
+    stay random and a warning says so.
+    """
+    register_all_modules()
+    model_cfg = cfg.model.copy()
+    for key in _TRAIN_ONLY:
+        if model_cfg.get(key):
+            model_cfg[key] = None
+    model_cfg.generator = model_cfg.generator.copy()
+    model_cfg.generator.pop('init_cfg', None)
+    model = MODELS.build(model_cfg)
+    if checkpoint:
+        ckpt = _load_checkpoint(checkpoint, map_location='cpu')
+        state = ckpt.get('state_dict', ckpt)
+        state = {k[7:] if k.startswith('module.') else k: v
+                 for k, v in state.items()}
+        keep = set(dict(model.named_children()))
+        state = {k: v for k, v in state.items() if k.split('.')[0] in keep}
+        load_state_dict(model, state, strict=False, logger='current')
+    else:
+        warnings.warn(f'{cfg.model.type}: no checkpoint given: evaluating '
+                      'RANDOM weights (fine for tests, meaningless numbers)')
+    return model
+
+
+def build_upsampler(spec, device='cpu'):
+    """An upsampler for a :class:`~.row_spec.RowSpec`."""
+    if spec.is_bicubic:
+        return BicubicUpsampler()
+    cfg = spec.load_config()
+    kind, scale = describe_row(spec, cfg)
+    return ModelUpsampler(build_model(cfg, spec.checkpoint), kind, scale,
+                          device=device)

@@ -1,0 +1,115 @@
+"""The paper's comparison table from one command.
+
+Evaluates every row at every scale on a folder of images and writes, in
+OUT_DIR: table.csv (the reference CSVs' columns), table.md, optionally
+table.tex, psnr_vs_scale.png, lpips_vs_scale.png, crops.png, and cache/
+(per-row results: run the same command again to resume).
+
+Example (DIV2K validation HR folder, paper protocol)::
+
+    python tools/benchmark_table.py data/DIV2K/DIV2K_valid_HR out/div2k \\
+        --row Bicubic \\
+        --row "EDSR(x4)=mmagic::edsr/edsr_x4c64b16_1xb16-300k_div2k.py:edsr_x4.pth" \\
+        --row "ESRGAN(x4)=mmagic::esrgan/esrgan_x4c64b23g32_1xb16-400k_div2k.py:esrgan_x4.pth" \\
+        --row "LIIF=mmagic::liif/liif-edsr-norm_c64b16_1xb16-1000k_div2k.py:liif.pth" \\
+        --row "LIIF-GAN=configs/liifgan/liifgan_edsr-c64b16_1xb128-125k_div2k.py:work_dirs/liifgan_edsr-c64b16_1xb128-125k_div2k/iter_125000.pth" \\
+        --reference paper --latex
+
+CelebA-HQ (64 px input, target 64*s): add ``--protocol celebahq``.
+"""  # noqa: E501
+import argparse
+import os.path as osp
+
+from liifgan_mm.evaluation.benchmark import Benchmark, CropSpec, list_images
+from liifgan_mm.evaluation.continuous_protocol import PAPER_SCALES
+from liifgan_mm.evaluation.report import load_reference, write_report
+from liifgan_mm.evaluation.row_spec import (check_unique, load_rows_file,
+                                            paper_order, parse_row)
+
+PROTOCOL_NOTE = dict(
+    div2k='Protocol (LIIF, DIV2K): input = bicubic(GT) at floor(H/s) x '
+    'floor(W/s), GT cropped to round(h*s) x round(w*s); PSNR/SSIM on RGB '
+    'with ceil(s)+6 border pixels shaved; LPIPS ({net}) on the full image.',
+    celebahq='Protocol (CelebA-HQ): input = bicubic(image) at {n}x{n}, GT = '
+    'bicubic(image) at round({n}*s); PSNR/SSIM on RGB, no border shaved; '
+    'LPIPS ({net}) on the full image.')
+
+
+def parse_args(argv=None):
+    p = argparse.ArgumentParser(
+        description=__doc__.split('\n\n')[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument('data_dir', help='folder of GT / original images')
+    p.add_argument('out_dir', help='where the table, figures, cache go')
+    p.add_argument('--row', action='append', default=[], metavar='SPEC',
+                   help='NAME, NAME=CONFIG or NAME=CONFIG:CHECKPOINT '
+                   '(repeatable; only Bicubic needs no config). Rows named '
+                   'as in the paper come in its order, others after them')
+    p.add_argument('--rows', help='YAML/JSON list of {name, config, '
+                   'checkpoint, gan, cfg_options}')
+    p.add_argument('--protocol', choices=['div2k', 'celebahq'],
+                   default='div2k')
+    p.add_argument('--scales', type=float, nargs='+',
+                   default=list(PAPER_SCALES))
+    p.add_argument('--input-size', type=int, default=64,
+                   help='CelebA-HQ input side (default 64)')
+    p.add_argument('--reference', metavar='paper|CSV',
+                   help="show 'paper' numbers (or a CSV's) beside ours")
+    p.add_argument('--latex', action='store_true', help='write table.tex')
+    p.add_argument('--device', default=None, help='cpu, cuda (default: '
+                   'cuda when available)')
+    p.add_argument('--max-images', type=int, help='first N images only')
+    p.add_argument('--lpips-net', default='alex', choices=['alex', 'vgg'])
+    p.add_argument('--crop-image', help='image of the crop grid '
+                   '(default: the first)')
+    p.add_argument('--crop-center', type=float, nargs=2, default=(.5, .5),
+                   metavar=('Y', 'X'), help='fractions of the GT')
+    p.add_argument('--crop-size', type=float, default=.25,
+                   help='fraction of the GT shorter side')
+    p.add_argument('--no-resume', action='store_true',
+                   help='ignore results cached by earlier runs')
+    p.add_argument('--no-progress', action='store_true')
+    p.add_argument('--title', help='table heading')
+    args = p.parse_args(argv)
+    if not args.row and not args.rows:
+        p.error('give at least one --row or --rows')
+    return args
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    specs = load_rows_file(args.rows) if args.rows else []
+    specs = specs + [parse_row(r) for r in args.row]
+    specs = paper_order(check_unique(specs))
+    device = args.device
+    if device is None:
+        import torch
+        device = 'cuda' if torch.cuda.is_available() else 'cpu'
+    images = list_images(args.data_dir, args.max_images)
+    bench = Benchmark(
+        args.data_dir, osp.join(args.out_dir, 'cache'), args.scales,
+        protocol=args.protocol, input_size=args.input_size, images=images,
+        lpips_net=args.lpips_net, device=device,
+        crop=CropSpec(args.crop_image, tuple(args.crop_center),
+                      args.crop_size),
+        resume=not args.no_resume, progress=not args.no_progress)
+    results = bench.run(specs)
+    reference = (load_reference(args.reference, args.protocol)
+                 if args.reference else None)
+    note = PROTOCOL_NOTE[args.protocol].format(
+        net=args.lpips_net, n=args.input_size) + \
+        f' {len(images)} images from {args.data_dir}.'
+    random_init = [s.name for s in specs if s.config and not s.checkpoint]
+    if random_init:
+        note += ('\nNO CHECKPOINT, random weights (meaningless numbers): '
+                 + ', '.join(random_init) + '.')
+    paths = write_report(results, args.out_dir, bench.scales, reference,
+                         latex=args.latex, gt_crops=bench.gt_crops(),
+                         title=args.title, note=note)
+    for kind, path in paths.items():
+        print(f'{kind}: {path}')
+    return paths
+
+
+if __name__ == '__main__':
+    main()
