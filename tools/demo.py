@@ -31,12 +31,12 @@ def parse_args():
 
 def main():
     args = parse_args()
+    import liifgan_mm  # first: its compat fixes apply without the .pth hook
+    from liifgan_mm.datasets.demo_photos import make_demo_dataset
+    from mmagic.utils import register_all_modules
     from mmengine.config import Config
     from mmengine.runner import Runner
-    from mmagic.utils import register_all_modules
     register_all_modules()
-    import liifgan_mm  # noqa: F401
-    from liifgan_mm.datasets.demo_photos import make_demo_dataset
 
     train_dir, test_dir = make_demo_dataset(osp.join(args.work_dir, 'data'))
     print(f'[demo] data: {train_dir} (train), {test_dir} (test)')
@@ -48,6 +48,7 @@ def main():
         cfg.train_cfg.max_iters = args.iters
         cfg.train_cfg.val_interval = args.iters
         cfg.default_hooks.checkpoint.interval = args.iters
+        cfg.param_scheduler.milestones = [args.iters * 2 // 3]
     ckpt = osp.join(args.work_dir, f'iter_{cfg.train_cfg.max_iters}.pth')
     if not args.skip_train:
         Runner.from_cfg(cfg).train()
