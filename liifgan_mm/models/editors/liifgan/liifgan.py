@@ -87,6 +87,10 @@ class LIIFGAN(SRGAN):
             Tensor: training: ``[B, K, 3, p, p]``; otherwise the prediction
             ``[B, 3, H, W]`` (normalised like the inputs).
         """
+        if not training and 'coord' not in data_samples.metainfo:
+            # whole output grid from its size: no H*W query tensors
+            size = self._target_size(inputs, data_samples)
+            return self.generator(inputs, size=size)
         coord, cell, size = self._query_points(inputs, data_samples)
         d1, d2 = self.generator(inputs, coord, cell, test_mode=not training)
         b = inputs.shape[0]

@@ -68,17 +68,22 @@ class LIIFGANEDSRNet(BaseModule):
         last = self.conv_after_body(feat) + x
         return (last if mid is None else mid), last
 
-    def forward(self, x, coord, cell, test_mode=False):
-        """Decode at query points.
+    def forward(self, x, coord=None, cell=None, test_mode=False, size=None):
+        """Decode at query points, or on a whole output grid.
 
         Args:
             x (Tensor): ``[B, 3, h, w]`` normalised input.
             coord (Tensor): ``[B, N, 2]`` coordinates; cell: ``[B, N, 2]``.
             test_mode (bool): chunked querying (``head.eval_bsize``).
+            size (tuple[int, int], optional): test time: decode the whole
+                ``(H, W)`` output (``head.predict``) instead of ``coord``.
 
         Returns:
             tuple[Tensor, Tensor | None]: ``[B, N, 3]`` decoder-1 output and
-            decoder-2 residual (None for a single decoder).
+            decoder-2 residual (None for a single decoder); with ``size``:
+            ``[B, 3, H, W]`` output (``D1 + D2``).
         """
         feat1, feat2 = self.gen_features(x)
+        if size is not None:
+            return self.head.predict(feat1, feat2, size)
         return self.head(feat1, feat2, coord, cell, test_mode=test_mode)
