@@ -6,8 +6,10 @@ import pytest
 from liifgan_mm.evaluation import table as T
 from liifgan_mm.evaluation.continuous_protocol import PAPER_SCALES
 from liifgan_mm.evaluation.paper_reference import PAPER_CSV, paper_records
+from tests.conftest import REPO
 
-SHARED = '/work/shared/reference'
+# the project's shared/ beside the checkout (as in CI), when present
+SHARED = str(REPO.parent / 'shared' / 'reference')
 REFERENCE_FILES = dict(div2k='paper_table1_div2k.csv',
                        celebahq='paper_celebahq.csv')
 
