@@ -6,7 +6,6 @@ import torch
 from mmagic.models.editors.srgan import SRGAN
 from mmagic.registry import MODELS
 from mmagic.structures import DataSample
-from mmagic.utils import make_coord
 
 
 @MODELS.register_module()
@@ -29,8 +28,9 @@ class LIIFGAN(SRGAN):
 
     Test time returns ``D1 + D2`` as ``[B, 3, H, W]``: query points come from
     ``coord``/``cell`` in the data sample when the pipeline made them
-    (mmagic's ``GenerateCoordinateAndCell``), otherwise they are made here
-    from the GT size, or from ``scale`` / ``target_size`` in the metainfo.
+    (mmagic's ``GenerateCoordinateAndCell``); otherwise the head decodes the
+    whole grid of the target size (the GT's, or ``scale`` / ``target_size``
+    in the metainfo) without building coordinate tensors.
     """
 
     def _to_unit(self, x):
@@ -41,25 +41,18 @@ class LIIFGAN(SRGAN):
         return (x * std + mean) / 255.
 
     def _query_points(self, inputs, data_samples):
-        """``[B, N, 2]`` coordinates and cells, and the output ``(H, W)``."""
+        """``[B, N, 2]`` coordinates and cells from the data samples (RGS
+        or ``GenerateCoordinateAndCell``), and the output ``(H, W)``."""
         meta = data_samples.metainfo
-        if 'coord' in meta:
-            coord = torch.stack(meta['coord']).to(inputs)
-            cell = torch.stack(meta['cell']).to(inputs)
-            if 'gt_img' in data_samples and \
-                    data_samples.gt_img.shape[-1] != 3:
-                size = tuple(data_samples.gt_img.shape[-2:])
-            else:  # isotropic scale, as mmagic's LIIF assumes
-                ih, iw = inputs.shape[-2:]
-                s = math.sqrt(coord.shape[1] / (ih * iw))
-                size = (round(ih * s), round(iw * s))
-            return coord, cell, size
-        size = self._target_size(inputs, data_samples)
-        coord = make_coord(size).to(inputs)
-        cell = torch.tensor([2 / size[0], 2 / size[1]]).to(inputs)
-        b = inputs.shape[0]
-        return (coord.expand(b, *coord.shape),
-                cell.expand(b, coord.shape[0], 2), size)
+        coord = torch.stack(meta['coord']).to(inputs)
+        cell = torch.stack(meta['cell']).to(inputs)
+        if 'gt_img' in data_samples and data_samples.gt_img.shape[-1] != 3:
+            size = tuple(data_samples.gt_img.shape[-2:])
+        else:  # isotropic scale, as mmagic's LIIF assumes
+            ih, iw = inputs.shape[-2:]
+            s = math.sqrt(coord.shape[1] / (ih * iw))
+            size = (round(ih * s), round(iw * s))
+        return coord, cell, size
 
     @staticmethod
     def _target_size(inputs, data_samples):
@@ -87,7 +80,10 @@ class LIIFGAN(SRGAN):
             Tensor: training: ``[B, K, 3, p, p]``; otherwise the prediction
             ``[B, 3, H, W]`` (normalised like the inputs).
         """
-        if not training and 'coord' not in data_samples.metainfo:
+        if 'coord' not in data_samples.metainfo:
+            if training:
+                raise ValueError('LIIFGAN trains on query points: put '
+                                 'RandomGroupSampling in the train pipeline')
             # whole output grid from its size: no H*W query tensors
             size = self._target_size(inputs, data_samples)
             return self.generator(inputs, size=size)

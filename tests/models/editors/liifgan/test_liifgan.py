@@ -130,3 +130,13 @@ def test_decoder1_with_zeroed_decoder2_equals_stock_liif(mm, size):
         ref = stock(x, coord, cell)
         d1, d2 = ours(x, coord, cell, test_mode=True)
     torch.testing.assert_close(d1 + d2, ref, rtol=0, atol=1e-5)
+
+
+def test_training_without_query_points_says_what_to_add(mm):
+    from mmagic.structures import DataSample
+    _, model_cfg = _model_cfg('')
+    model = mm.MODELS.build(model_cfg)
+    samples = DataSample.stack([DataSample(gt_img=torch.zeros(3, 16, 16))])
+    with pytest.raises(ValueError, match='RandomGroupSampling'):
+        model.forward_tensor(torch.rand(1, 3, 16, 16), samples,
+                             training=True)
