@@ -112,14 +112,11 @@ def build_pair(args):
 
 
 def strip_coords(size, rows, device):
-    """mmagic's coordinates and cells for output rows ``rows``."""
-    from mmagic.utils import make_coord
-    ys = make_coord((size[0], ))[rows.start:rows.stop, 0]
-    xs = make_coord((size[1], ))[:, 0]
-    coord = torch.stack(torch.meshgrid(ys, xs, indexing='ij'), -1)
-    coord = coord.view(1, -1, 2).to(device)
-    cell = torch.tensor([2 / size[0], 2 / size[1]]).to(coord)
-    return coord, cell.expand_as(coord)
+    """mmagic's coordinates and cells (``[1, n, 2]``) for output rows
+    ``rows``."""
+    from liifgan_mm.models.editors.liifgan.grid_query import grid_coords
+    coord, cell = grid_coords(size, rows, device=device)
+    return coord[None], cell[None]
 
 
 def decoder_flops(net, n_queries, feat_hw, ours):

@@ -9,7 +9,6 @@ a crop grid (``tools/benchmark_table.py``). Runs in a few minutes on 2 CPU
 cores; uses the GPU when there is one.
 """
 import argparse
-import os
 import os.path as osp
 import sys
 
@@ -31,7 +30,7 @@ def parse_args():
 
 def main():
     args = parse_args()
-    import liifgan_mm  # first: its compat fixes apply without the .pth hook
+    import liifgan_mm  # noqa: F401  (first: compat fixes without the .pth)
     from liifgan_mm.datasets.demo_photos import make_demo_dataset
     from mmagic.utils import register_all_modules
     from mmengine.config import Config

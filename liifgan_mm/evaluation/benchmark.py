@@ -93,8 +93,8 @@ def save_png(path, img):
     mmcv.imwrite(img[..., ::-1], path)
 
 
-def _signature(spec, protocol, input_size, lpips_net):
-    text = (f'{spec.signature()}|{protocol}|{input_size}|{lpips_net}|'
+def _signature(spec, cfg, protocol, input_size, lpips_net):
+    text = (f'{spec.signature(cfg)}|{protocol}|{input_size}|{lpips_net}|'
             f'v{CACHE_VERSION}')
     return hashlib.sha1(text.encode()).hexdigest()[:16]
 
@@ -114,8 +114,10 @@ class Benchmark:
         crop (CropSpec): the grid crop.
         resume (bool): reuse caches of earlier runs.
         progress (bool): show progress bars.
-        build (callable, optional): ``(spec, device) -> upsampler``
-            (default :func:`~.upsamplers.build_upsampler`).
+        build (callable, optional): ``(spec, device, cfg=, kind=,
+            model_scale=) -> upsampler``, given the row's loaded config and
+            :func:`~.upsamplers.describe_row` (default
+            :func:`~.upsamplers.build_upsampler`).
     """
 
     def __init__(self, data_dir, cache_dir, scales=PAPER_SCALES,
@@ -133,16 +135,12 @@ class Benchmark:
         self.resume, self.progress, self.build = resume, progress, build
         self.metrics = ImageMetrics(lpips_net, device=device)
 
-    def pair(self, image, scale):
-        """``(input, GT)`` of one image at one scale."""
-        img = load_image(osp.join(self.data_dir, image))
-        return make_pair(self.protocol, img, scale, self.input_size)
-
     def run_row(self, spec):
         """Evaluate (or read back) one :class:`~.row_spec.RowSpec`."""
         cfg = spec.load_config()
         kind, model_scale = describe_row(spec, cfg)
-        sig = _signature(spec, self.protocol, self.input_size, self.lpips_net)
+        sig = _signature(spec, cfg, self.protocol, self.input_size,
+                         self.lpips_net)
         slug = row_slug(spec.name)
         cache = RowCache(osp.join(self.cache_dir, f'{slug}.jsonl'), sig,
                          resume=self.resume)
@@ -159,7 +157,8 @@ class Benchmark:
         with tqdm(total=total, initial=total - len(todo), desc=spec.name,
                   unit='img', disable=not self.progress) as bar:
             build = self.build or build_upsampler
-            upsampler = build(spec, self.device) if todo else None
+            upsampler = build(spec, self.device, cfg=cfg, kind=kind,
+                              model_scale=model_scale) if todo else None
             for image in dict.fromkeys(im for im, _ in todo):
                 img = load_image(osp.join(self.data_dir, image))
                 for s in (s for im, s in todo if im == image):
@@ -184,14 +183,16 @@ class Benchmark:
 
     def gt_crops(self):
         """``{scale: png path}`` of the GT crop (written if missing)."""
-        out = {}
+        out, img = {}, None
         for s in self.scales:
             path = osp.join(
                 self.cache_dir, 'crops', f'GT-{self.protocol}-'
                 f'{self.input_size}-{self.crop.tag(self.crop_image)}',
                 f'{scale_name(s)}.png')
             if not osp.exists(path) or not self.resume:
-                save_png(path, self.crop.crop(self.pair(self.crop_image,
-                                                        s)[1]))
+                if img is None:  # decoded once, for every scale
+                    img = load_image(osp.join(self.data_dir, self.crop_image))
+                gt = make_pair(self.protocol, img, s, self.input_size)[1]
+                save_png(path, self.crop.crop(gt))
             out[s] = path
         return out

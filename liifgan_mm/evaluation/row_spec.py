@@ -65,13 +65,16 @@ class RowSpec:
         cfg = cfg or self.load_config()
         return bool(cfg.model.get('discriminator'))
 
-    def signature(self):
+    def signature(self, cfg=None):
         """Digest of what decides this row's outputs (model config text,
         checkpoint path/size/mtime); a cache made under another one is
-        stale."""
+        stale. ``cfg``: the already loaded :meth:`load_config` (else it is
+        loaded here)."""
         sig = dict(name=self.name, kind='bicubic')
         if not self.is_bicubic:
-            model = self.load_config().model.to_dict()
+            if cfg is None:
+                cfg = self.load_config()
+            model = cfg.model.to_dict()
             sig = dict(name=self.name, model=model)
             if self.checkpoint:
                 ckpt = osp.abspath(self.checkpoint)

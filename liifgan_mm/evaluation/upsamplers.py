@@ -3,8 +3,8 @@
 Every upsampler is a callable ``(lr, size) -> pred``: ``lr`` is an
 ``[h, w, 3]`` RGB uint8 input, ``size`` the target ``(H, W)``, ``pred`` an
 ``[H, W, 3]`` RGB float32 image in ``[0, 255]`` (not rounded, as mmagic's
-evaluators see predictions). ``supports(scale)`` tells whether a scale is
-evaluated at all (fixed-scale models: not below their own scale).
+evaluators see predictions). :func:`supports_scale` tells whether a scale
+is evaluated at all (fixed-scale models: not below their own scale).
 
 Models run through mmagic's own ``model.test_step`` (data preprocessor,
 ``forward_inference``, ``destruct``), so normalisation and channel order are
@@ -24,8 +24,8 @@ import torch
 from mmagic.models.editors import LIIF
 from mmagic.registry import MODELS
 from mmagic.structures import DataSample
-from mmagic.utils import make_coord, register_all_modules
-from mmengine.runner.checkpoint import _load_checkpoint, load_state_dict
+from mmagic.utils import register_all_modules
+from mmengine.runner import load_checkpoint
 
 from liifgan_mm.models.editors.liifgan import LIIFGAN
 from .continuous_protocol import bicubic_resize, fixed_scale_upsample
@@ -42,11 +42,6 @@ def supports_scale(kind, model_scale, scale):
 
 class BicubicUpsampler:
     """PIL bicubic interpolation (the table's "Bicubic" row)."""
-    kind = 'bicubic'
-    model_scale = None
-
-    def supports(self, scale):
-        return True
 
     def __call__(self, lr, size):
         return bicubic_resize(lr, size).astype(np.float32)
@@ -72,9 +67,6 @@ class ModelUpsampler:
         self.model.data_preprocessor.data_keys = []
         self.kind = kind
         self.model_scale = model_scale
-
-    def supports(self, scale):
-        return supports_scale(self.kind, self.model_scale, scale)
 
     def __call__(self, lr, size):
         size = tuple(int(s) for s in size)
@@ -123,11 +115,9 @@ def _liif_predict(model, data, size):
 def _query_meta(model, size):
     """Metainfo telling a continuous model where to decode."""
     if isinstance(model, LIIF):  # mmagic's LIIF wants the coordinate list
-        coord = make_coord(size)
-        cell = torch.ones_like(coord)
-        cell[:, 0] *= 2 / size[0]
-        cell[:, 1] *= 2 / size[1]
-        return dict(coord=coord, cell=cell)
+        from liifgan_mm.models.editors.liifgan.grid_query import grid_coords
+        coord, cell = grid_coords(size)
+        return dict(coord=coord, cell=cell.contiguous())
     return dict(target_size=size)
 
 
@@ -160,7 +150,9 @@ def build_model(cfg, checkpoint=None):
 
     Discriminator and perceptual/GAN losses are not built; the generator's
     ``init_cfg`` is dropped (no download). Without a checkpoint the weights
-    stay random and a warning says so.
+    stay random and a warning says so. Checkpoint keys of parts not built
+    (discriminator) are reported as unexpected; a ``module.`` (DDP) prefix
+    is stripped.
     """
     register_all_modules()
     model_cfg = cfg.model.copy()
@@ -171,24 +163,27 @@ def build_model(cfg, checkpoint=None):
     model_cfg.generator.pop('init_cfg', None)
     model = MODELS.build(model_cfg)
     if checkpoint:
-        ckpt = _load_checkpoint(checkpoint, map_location='cpu')
-        state = ckpt.get('state_dict', ckpt)
-        state = {k[7:] if k.startswith('module.') else k: v
-                 for k, v in state.items()}
-        keep = set(dict(model.named_children()))
-        state = {k: v for k, v in state.items() if k.split('.')[0] in keep}
-        load_state_dict(model, state, strict=False, logger='current')
+        load_checkpoint(model, checkpoint, map_location='cpu', strict=False,
+                        logger='current')
     else:
         warnings.warn(f'{cfg.model.type}: no checkpoint given: evaluating '
                       'RANDOM weights (fine for tests, meaningless numbers)')
     return model
 
 
-def build_upsampler(spec, device='cpu'):
-    """An upsampler for a :class:`~.row_spec.RowSpec`."""
+def build_upsampler(spec, device='cpu', cfg=None, kind=None,
+                    model_scale=None):
+    """An upsampler for a :class:`~.row_spec.RowSpec`.
+
+    ``cfg`` (the row's loaded config) and ``kind``/``model_scale`` (its
+    :func:`describe_row`) may be given when the caller has them already;
+    otherwise they are worked out here.
+    """
     if spec.is_bicubic:
         return BicubicUpsampler()
-    cfg = spec.load_config()
-    kind, scale = describe_row(spec, cfg)
-    return ModelUpsampler(build_model(cfg, spec.checkpoint), kind, scale,
-                          device=device)
+    if cfg is None:
+        cfg = spec.load_config()
+    if kind is None:
+        kind, model_scale = describe_row(spec, cfg)
+    return ModelUpsampler(build_model(cfg, spec.checkpoint), kind,
+                          model_scale, device=device)

@@ -76,7 +76,8 @@ def test_interrupted_run_resumes(mm, photo_dir, tmp_path):
 
     def bench(cache, up):
         return Benchmark(str(photo_dir), str(tmp_path / cache), scales,
-                         build=lambda spec, device: up, **kw)
+                         build=lambda spec, device, **described: up,
+                         **kw)
 
     first = _Flaky(die_after=4)
     with pytest.raises(KeyboardInterrupt):
@@ -93,7 +94,7 @@ def test_interrupted_run_resumes(mm, photo_dir, tmp_path):
         assert open(resumed.crops[s], 'rb').read() == \
             open(clean.crops[s], 'rb').read()
 
-    def no_build(spec, device):
+    def no_build(spec, device, **described):
         raise AssertionError('a finished row must not build its model')
 
     done = Benchmark(str(photo_dir), str(tmp_path / 'cache'), scales,
@@ -155,3 +156,35 @@ def test_tool_equals_mmagic_test_loop(mm, photo_dir, tmp_path):
         for m in ('PSNR', 'SSIM', 'LPIPS'):
             assert ours.values[m][s] == pytest.approx(
                 capture.metrics[f'x{s:g}/{m}'], abs=1e-4), (s, m)
+
+
+def test_model_row_loads_its_config_once(mm, photo_dir, tmp_path,
+                                         monkeypatch):
+    """run_row loads a row's config once and hands it (and describe_row's
+    kind/scale) to the build hook; a finished row builds nothing."""
+    from tests.evaluation.test_upsamplers import EDSR_CFG, TINY
+    loads, built = [], []
+    load = RowSpec.load_config
+
+    def counting_load(self):
+        loads.append(self.name)
+        return load(self)
+
+    monkeypatch.setattr(RowSpec, 'load_config', counting_load)
+    row = RowSpec('EDSR', EDSR_CFG, cfg_options=TINY[EDSR_CFG])
+
+    def build(spec, device, cfg=None, kind=None, model_scale=None):
+        built.append((cfg is not None, kind, model_scale))
+        return BicubicUpsampler()
+
+    def bench():
+        return Benchmark(str(photo_dir), str(tmp_path / 'cache'), [2, 4.5],
+                         images=IMAGES[:1], progress=False, build=build)
+
+    res = bench().run_row(row)
+    assert (loads, built, res.kind) == (['EDSR'], [(True, 'fixed', 4)],
+                                        'fixed')
+    assert res.values['PSNR'][2.0] is None
+    loads.clear()
+    assert bench().run_row(row).values == res.values
+    assert (loads, built) == (['EDSR'], [(True, 'fixed', 4)])

@@ -6,7 +6,7 @@ import torch
 from liifgan_mm.evaluation.row_spec import RowSpec
 from liifgan_mm.evaluation.upsamplers import (BicubicUpsampler,
                                               ModelUpsampler, build_upsampler,
-                                              describe_row)
+                                              describe_row, supports_scale)
 
 LIIFGAN_CFG = 'configs/liifgan/liifgan_edsr-c64b16_1xb128-125k_div2k.py'
 LIIF_CFG = 'mmagic::liif/liif-edsr-norm_c64b16_1xb16-1000k_div2k.py'
@@ -80,7 +80,9 @@ def test_fixed_scale_model_hits_every_target_size(mm, rng, scale):
     lr = rng.integers(0, 256, (23, 17, 3), dtype=np.uint8)
     target = (round(23 * scale), round(17 * scale))
     assert up(lr, target).shape == target + (3,)
-    assert up.supports(4) and up.supports(scale) and not up.supports(3)
+    assert supports_scale(up.kind, up.model_scale, 4)
+    assert supports_scale(up.kind, up.model_scale, scale)
+    assert not supports_scale(up.kind, up.model_scale, 3)
 
 
 @pytest.mark.parametrize('config', [LIIFGAN_CFG, LIIF_CFG])
@@ -88,7 +90,8 @@ def test_continuous_models_decode_at_the_target_size(mm, rng, config):
     torch.manual_seed(0)
     with pytest.warns(UserWarning, match='RANDOM'):
         up = build_upsampler(tiny_row('m', config))
-    assert up.kind == 'continuous' and up.supports(2)
+    assert up.kind == 'continuous'
+    assert supports_scale(up.kind, up.model_scale, 2)
     lr = rng.integers(0, 256, (12, 10, 3), dtype=np.uint8)
     out = up(lr, (29, 23))  # anisotropic, non-integer scale
     assert out.shape == (29, 23, 3) and np.isfinite(out).all()
@@ -127,4 +130,5 @@ def test_checkpoint_round_trip(mm, rng, tmp_path):
 def test_bicubic_upsampler(rng):
     lr = rng.integers(0, 256, (8, 8, 3), dtype=np.uint8)
     up = BicubicUpsampler()
-    assert up.supports(2) and up(lr, (20, 28)).shape == (20, 28, 3)
+    assert supports_scale(*describe_row(RowSpec('Bicubic')), 2)
+    assert up(lr, (20, 28)).shape == (20, 28, 3)

@@ -66,7 +66,7 @@ def test_one_command_makes_every_file_and_resumes(mm, photo_dir, tmp_path,
         'EDSR(x4), LIIF-GAN.' in md
 
     # second run: everything is cached, no model is built
-    def no_build(spec, device):
+    def no_build(spec, device, **described):
         raise AssertionError('cached rows must not be rebuilt')
 
     monkeypatch.setattr('liifgan_mm.evaluation.benchmark.build_upsampler',

@@ -1,6 +1,5 @@
 """mmagic's own entry points: ``mim train``/``--resume``/``mim test`` on a
 LIIF-GAN config, and the stock LIIF config through ``tools/train.py``."""
-import os
 import subprocess
 import sys
 from pathlib import Path

@@ -5,9 +5,8 @@ import torch
 from mmengine.model import BaseModule
 
 from mmagic.registry import MODELS
-from mmagic.utils import make_coord
 from .fast_query import fast_query, project, split_decoder, supports_fast
-from .grid_query import blocks, output_cell, predict_grid
+from .grid_query import blocks, grid_coords, predict_grid
 from .implicit_query import query, unfold_features
 
 
@@ -146,15 +145,12 @@ class DualImplicitHead(BaseModule):
         b = branches[0][0].shape[0]
         unfolded = [(unfold_features(f, self.feat_unfold), d)
                     for f, d in branches]
-        ys = make_coord((size[0], ))[:, 0].to(unfolded[0][0].device)
-        xs = make_coord((size[1], ))[:, 0].to(ys)
-        cell = output_cell(size, ys)
+        dev = unfolded[0][0].device
         out = unfolded[0][0].new_empty(b, 3, len(rows), size[1])
         for r0, r1, c0, c1 in blocks(rows, range(size[1]), self.eval_bsize):
-            coord = torch.stack(torch.meshgrid(
-                ys[r0:r1], xs[c0:c1], indexing='ij'), dim=-1).view(-1, 2)
-            coord = coord.expand(b, *coord.shape)
-            pred = sum(query(f, coord, cell.expand(*coord.shape), d,
+            coord, cell = (t.expand(b, -1, -1) for t in grid_coords(
+                size, range(r0, r1), range(c0, c1), dev))
+            pred = sum(query(f, coord, cell, d,
                              self.local_ensemble, self.cell_decode)
                        for f, d in unfolded)
             out[:, :, r0 - rows.start:r1 - rows.start, c0:c1] = pred.view(

@@ -20,7 +20,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 from mmagic.utils import make_coord
 
-from .implicit_query import ensemble_offsets
+from .implicit_query import corner_shifts, ensemble_weights
 
 
 def supports_fast(decoder):
@@ -173,28 +173,13 @@ def corner_points(coord, h, w, local_ensemble=True):
     Returns:
         Tensor: ``[K, ..., 2]``, ``K`` = 4 corners (or 1).
     """
-    offsets, eps = ensemble_offsets(local_ensemble)
     out = []
-    for vx, vy in offsets:
+    for sy, sx in corner_shifts(h, w, local_ensemble):
         c = coord.clone()
-        c[..., 0] += vx * (1 / h) + eps  # same scalars as the plain path
-        c[..., 1] += vy * (1 / w) + eps
+        c[..., 0] += sy
+        c[..., 1] += sx
         out.append(c.clamp_(-1 + 1e-6, 1 - 1e-6))
     return torch.stack(out)
-
-
-def ensemble_weights(rel_y, rel_x):
-    """Local-ensemble weights from the corners' relative coordinates.
-
-    Args:
-        rel_y, rel_x (Tensor): ``[..., K]`` (in latent units).
-
-    Returns:
-        Tensor: ``[..., K]``: corner ``k`` weighted by the area of the
-        diagonal corner ``K - 1 - k`` over the total (1 when ``K == 1``).
-    """
-    area = torch.abs(rel_y * rel_x) + 1e-9
-    return area.flip(-1) / area.sum(-1, keepdim=True)
 
 
 def fast_query(proj, coord, cell, split, local_ensemble=True,

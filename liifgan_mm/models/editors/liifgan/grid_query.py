@@ -20,14 +20,36 @@ the chunk, independent of the input and output size.
 import torch
 from mmagic.utils import make_coord
 
-from .fast_query import (Workspace, ensemble_weights, latent_tables,
-                         nearest_latent, project, run_tail)
-from .implicit_query import ensemble_offsets
+from .fast_query import Workspace, latent_tables, nearest_latent, project, \
+    run_tail
+from .implicit_query import corner_shifts, ensemble_weights
 
 
 def output_cell(size, like):
     """``[2]`` query cell ``(2/H, 2/W)``, as the pipelines make it."""
     return torch.tensor([2 / size[0], 2 / size[1]]).to(like)
+
+
+def grid_coords(size, rows=None, cols=None, device=None):
+    """Queries of output pixels ``rows x cols`` of the ``H x W`` grid.
+
+    Args:
+        size (tuple[int, int]): output ``(H, W)``.
+        rows, cols (range, optional): a block of the grid; default: all.
+        device (torch.device, optional): where to put them (CPU default).
+
+    Returns:
+        tuple[Tensor, Tensor]: ``[n, 2]`` coordinates, row-major (the
+        values of ``make_coord(size)``'s rows), and their cells
+        (:func:`output_cell`, expanded).
+    """
+    rows = range(size[0]) if rows is None else rows
+    cols = range(size[1]) if cols is None else cols
+    ys = make_coord((size[0], ))[rows.start:rows.stop, 0].to(device)
+    xs = make_coord((size[1], ))[cols.start:cols.stop, 0].to(device)
+    coord = torch.stack(torch.meshgrid(ys, xs, indexing='ij'), -1)
+    coord = coord.view(-1, 2)
+    return coord, output_cell(size, coord).expand_as(coord)
 
 
 def blocks(rows, cols, chunk):
@@ -47,8 +69,8 @@ def axis_queries(n_out, n_lat, shifts, dim, dtype, device):
     Args:
         n_out (int): output pixels along the axis (``H`` or ``W``).
         n_lat (int): latents along the axis (``h`` or ``w``).
-        shifts (list[float]): the corners' shifts along the axis (the
-            plain path's ``v * (1 / n_lat) + eps``).
+        shifts (list[float]): the corners' shifts along the axis (from
+            :func:`~.implicit_query.corner_shifts`).
         dim (int): 0 for rows (y), 1 for columns (x).
         dtype (torch.dtype): the feature's dtype.
 
@@ -178,9 +200,9 @@ def predict_grid(feats, splits, size, local_ensemble=True, cell_decode=True,
         Tensor: ``[B, 3, H, W]`` (``[B, 3, len(rows), W]`` with ``rows``).
     """
     (b, _, h, w), dev, dt = feats[0].shape, feats[0].device, feats[0].dtype
-    offsets, eps = ensemble_offsets(local_ensemble)
-    sy = sorted({vx * (1 / h) + eps for vx, _ in offsets})
-    sx = sorted({vy * (1 / w) + eps for _, vy in offsets})
+    shifts = corner_shifts(h, w, local_ensemble)
+    sy = sorted({s for s, _ in shifts})
+    sx = sorted({s for _, s in shifts})
     iy, rel_y = axis_queries(size[0], h, sy, 0, dt, dev)  # [Ky, H]
     ix, rel_x = axis_queries(size[1], w, sx, 1, dt, dev)  # [Kx, W]
     if rows is not None:

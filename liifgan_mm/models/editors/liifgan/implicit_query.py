@@ -35,6 +35,31 @@ def ensemble_offsets(local_ensemble=True):
     return [(0, 0)], 0
 
 
+def corner_shifts(h, w, local_ensemble=True):
+    """``[(sy, sx)]`` shift of each ensemble corner on an ``h x w`` latent
+    grid: mmagic's ``v * (1 / size) + eps`` (half a latent cell, plus eps),
+    the scalars every query path adds before clamping."""
+    offsets, eps = ensemble_offsets(local_ensemble)
+    rx, ry = 1 / h, 1 / w  # half a latent cell in [-1, 1] units
+    return [(vx * rx + eps, vy * ry + eps) for vx, vy in offsets]
+
+
+def ensemble_weights(rel_y, rel_x, dim=-1):
+    """Local-ensemble weights from the corners' relative coordinates.
+
+    Args:
+        rel_y, rel_x (Tensor): relative coordinates (in latent units), the
+            ``K`` corners along ``dim``.
+        dim (int): the corner dimension.
+
+    Returns:
+        Tensor: same shape: corner ``k`` weighted by the area of the
+        diagonal corner ``K - 1 - k`` over the total (1 when ``K == 1``).
+    """
+    area = torch.abs(rel_y * rel_x) + 1e-9
+    return area.flip(dim) / area.sum(dim, keepdim=True)
+
+
 def query(feat, coord, cell, decoder, local_ensemble=True, cell_decode=True):
     """Decode RGB at real-valued coordinates from an (unfolded) feature map.
 
@@ -51,15 +76,13 @@ def query(feat, coord, cell, decoder, local_ensemble=True, cell_decode=True):
         Tensor: ``[B, N, 3]`` decoded values.
     """
     h, w = feat.shape[-2:]
-    offsets, eps = ensemble_offsets(local_ensemble)
-    rx, ry = 1 / h, 1 / w  # half a latent cell in [-1, 1] units
     feat_coord = make_coord((h, w), flatten=False).to(coord) \
         .permute(2, 0, 1).unsqueeze(0).expand(feat.shape[0], 2, h, w)
-    preds, areas = [], []
-    for vx, vy in offsets:
+    preds, rel_ys, rel_xs = [], [], []
+    for sy, sx in corner_shifts(h, w, local_ensemble):
         coord_ = coord.clone()
-        coord_[:, :, 0] += vx * rx + eps
-        coord_[:, :, 1] += vy * ry + eps
+        coord_[:, :, 0] += sy
+        coord_[:, :, 1] += sx
         coord_.clamp_(-1 + 1e-6, 1 - 1e-6)
         grid = coord_.flip(-1).unsqueeze(1).to(feat.dtype)
         q_feat = F.grid_sample(
@@ -78,11 +101,11 @@ def query(feat, coord, cell, decoder, local_ensemble=True, cell_decode=True):
             rel_cell[:, :, 1] *= w
             inp.append(rel_cell)
         preds.append(decoder(torch.cat(inp, dim=-1)))
-        areas.append(torch.abs(rel_coord[:, :, 0] * rel_coord[:, :, 1]) + 1e-9)
-    total = torch.stack(areas).sum(dim=0)
-    if local_ensemble:  # each corner is weighted by its diagonal's area
-        areas = areas[::-1]
+        rel_ys.append(rel_coord[:, :, 0])
+        rel_xs.append(rel_coord[:, :, 1])
+    # corners stacked on dim 0, summed over it: mmagic's ops and order
+    wts = ensemble_weights(torch.stack(rel_ys), torch.stack(rel_xs), dim=0)
     out = 0
-    for pred, area in zip(preds, areas):
-        out = out + pred * (area / total).unsqueeze(-1)
+    for pred, wt in zip(preds, wts):
+        out = out + pred * wt.unsqueeze(-1)
     return out
