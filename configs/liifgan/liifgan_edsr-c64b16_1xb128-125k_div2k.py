@@ -69,7 +69,7 @@ train_pipeline = [
     dict(type='Flip', keys=['img', 'gt'], flip_ratio=0.5,
          direction='vertical'),
     dict(type='RandomTransposeHW', keys=['img', 'gt'], transpose_ratio=0.5),
-    dict(type='RandomGroupSampling', patch_size=patch_size, subpixel=True),
+    dict(type='RandomGroupSampling', patch_size=patch_size, subpixel=False),
     dict(type='PackInputs')
 ]
 train_dataloader = dict(

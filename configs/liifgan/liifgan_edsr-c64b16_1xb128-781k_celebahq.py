@@ -27,7 +27,7 @@ train_pipeline = [
          patch_size=patch_size),
     dict(type='Flip', keys=['img', 'gt'], flip_ratio=0.5,
          direction='horizontal'),
-    dict(type='RandomGroupSampling', patch_size=patch_size, subpixel=True),
+    dict(type='RandomGroupSampling', patch_size=patch_size, subpixel=False),
     dict(type='PackInputs')
 ]
 train_dataloader = dict(

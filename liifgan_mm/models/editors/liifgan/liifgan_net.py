@@ -32,10 +32,18 @@ class LIIFGANEDSRNet(BaseModule):
         head (dict): ``DualImplicitHead`` config; ``in_channels`` is filled.
         mid_block (int, optional): block whose output feeds decoder 1; None
             feeds it the last-layer feature.
+        warm_start (dict, optional): ``checkpoint`` (a trained LIIF: this
+            package's LIIF baseline or a stock mmagic ``LIIFEDSRNet``) and
+            ``zero_residual`` (default True): loaded into the encoder and
+            decoder 1 by ``init_weights`` (so at the start of training, not
+            when testing), decoder 2's last layer zeroed; the log lists the
+            keys mapped, new and unused (:mod:`.warm_start`).
     """
 
-    def __init__(self, encoder, head, mid_block=None, init_cfg=None):
+    def __init__(self, encoder, head, mid_block=None, warm_start=None,
+                 init_cfg=None):
         super().__init__(init_cfg=init_cfg)
+        self.warm_start = warm_start
         encoder = MODELS.build(encoder)
         num_blocks = len(encoder.body)
         if mid_block is not None and not 1 <= mid_block <= num_blocks:
@@ -48,6 +56,14 @@ class LIIFGANEDSRNet(BaseModule):
         head = copy.deepcopy(head)
         head['in_channels'] = encoder.conv_first.out_channels
         self.head = MODELS.build(head)
+
+    def init_weights(self):
+        super().init_weights()
+        if self.warm_start:
+            from .warm_start import warm_start
+            cfg = dict(self.warm_start)
+            self.warm_start_report = warm_start(self, cfg.pop('checkpoint'),
+                                                **cfg)
 
     def gen_features(self, x):
         """Encode.

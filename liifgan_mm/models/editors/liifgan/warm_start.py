@@ -1,0 +1,134 @@
+"""Warm start of a LIIF-GAN generator from a trained LIIF.
+
+Accepted checkpoints (mmengine ``.pth`` with ``state_dict``, or a bare state
+dict; ``generator.`` and DDP's ``module.`` prefixes are understood):
+
+- this package's LIIF baseline (``LIIFGANEDSRNet`` with one decoder): keys
+  ``conv_first``, ``body``, ``conv_after_body``, ``head.decoder1`` map 1:1;
+- a stock mmagic ``LIIFEDSRNet``: ``encoder.conv_first|body|
+  conv_after_body`` -> the same encoder keys, ``imnet.*`` ->
+  ``head.decoder1.*`` (its EDSR upsampler and ``conv_last``, unused by LIIF,
+  are skipped).
+
+Decoder 2's last layer is zero-initialised (``zero_residual``), so that with
+decoder 1 on the same feature as the source (LIIF-GAN-S, -SF) training starts
+exactly at LIIF's output. LIIF-GAN's decoder 1 reads a mid-layer feature, so
+there it starts from LIIF's weights but not LIIF's output and re-learns under
+L1.
+"""
+import re
+
+import torch
+from mmengine.logging import MMLogger
+
+# (source pattern, target template), tried in order; first match wins
+_RULES = (
+    (r'^encoder\.(conv_first|body|conv_after_body)\.(.*)$', r'\1.\2'),
+    (r'^encoder\.(upsample|conv_last)\..*$', None),  # EDSR's, unused
+    (r'^imnet\.(.*)$', r'head.decoder1.\1'),
+    (r'^(conv_first|body|conv_after_body|head\.decoder[12])\.(.*)$',
+     r'\1.\2'),
+)
+
+
+def generator_state(ckpt):
+    """The generator's state dict from a checkpoint object or path."""
+    if isinstance(ckpt, str):
+        ckpt = torch.load(ckpt, map_location='cpu', weights_only=True)
+    state = ckpt.get('state_dict', ckpt)
+    out = {}
+    for k, v in state.items():
+        k = k[len('module.'):] if k.startswith('module.') else k
+        if k.startswith('generator.'):
+            k = k[len('generator.'):]
+            out[k[len('module.'):] if k.startswith('module.') else k] = v
+        elif not k.startswith(('discriminator.', 'perceptual_loss.',
+                               'data_preprocessor.', 'generator_ema.')):
+            out[k] = v  # a bare generator state dict
+    return out
+
+
+def map_keys(src_keys):
+    """``{target_key: source_key}`` and the source keys left unused."""
+    mapping, unused = {}, []
+    for k in src_keys:
+        for pat, tmpl in _RULES:
+            m = re.match(pat, k)
+            if m:
+                if tmpl is None:
+                    unused.append(k)
+                else:
+                    mapping[m.expand(tmpl)] = k
+                break
+        else:
+            unused.append(k)
+    return mapping, unused
+
+
+@torch.no_grad()
+def warm_start(generator, checkpoint, zero_residual=True, logger=None):
+    """Load a LIIF checkpoint into ``generator`` (``LIIFGANEDSRNet``).
+
+    Args:
+        generator (nn.Module): the LIIF-GAN generator.
+        checkpoint (str | dict): path or loaded checkpoint.
+        zero_residual (bool): zero decoder 2's last layer.
+
+    Returns:
+        dict: ``mapped`` (target keys loaded), ``new`` (target keys left as
+        initialised), ``unused`` (source keys not loaded), ``zeroed``.
+
+    Raises:
+        ValueError: a shape mismatch (naming the key), or nothing mapped.
+    """
+    logger = logger or MMLogger.get_current_instance()
+    src = generator_state(checkpoint)
+    mapping, unused = map_keys(src)
+    own = generator.state_dict()
+    mapped = []
+    for tgt, s in sorted(mapping.items()):
+        if tgt not in own:
+            unused.append(s)
+            continue
+        if own[tgt].shape != src[s].shape:
+            raise ValueError(
+                f'warm start: {s} {tuple(src[s].shape)} does not fit '
+                f'{tgt} {tuple(own[tgt].shape)}: another model size?')
+        own[tgt].copy_(src[s])
+        mapped.append(tgt)
+    if not mapped:
+        raise ValueError('warm start: no key of the checkpoint maps to the '
+                         'generator (expected a LIIF / LIIFEDSRNet one)')
+    zeroed = []
+    if zero_residual and getattr(generator.head, 'decoder2', None):
+        last = [m for m in generator.head.decoder2.modules()
+                if isinstance(m, torch.nn.Linear)][-1]
+        last.weight.zero_()
+        last.bias.zero_()
+        zeroed = [n for n, p in generator.head.decoder2.named_parameters()
+                  if p is last.weight or p is last.bias]
+    new = sorted(set(own) - set(mapped))
+    report = dict(mapped=mapped, new=new, unused=sorted(unused),
+                  zeroed=[f'head.decoder2.{n}' for n in zeroed])
+    logger.info(
+        f'warm start from {checkpoint if isinstance(checkpoint, str) else "a state dict"}: '
+        f'{len(mapped)} keys mapped ({_prefixes(mapped)}); new: '
+        f'{_prefixes(new) or "none"}; unused: {_prefixes(unused) or "none"}'
+        + (f'; zeroed: {", ".join(report["zeroed"])}' if zeroed else ''))
+    return report
+
+
+def _prefixes(keys):
+    """Key groups for a one-line report (``body.0-7``, ``head.decoder1``)."""
+    groups = {}
+    for k in keys:
+        parts = k.split('.')
+        g = parts[0] if parts[0] != 'head' else '.'.join(parts[:2])
+        if parts[0] in ('body', 'encoder') and parts[1].isdigit():
+            groups.setdefault(parts[0], set()).add(int(parts[1]))
+            continue
+        if parts[0] == 'encoder' and len(parts) > 2:
+            g = '.'.join(parts[:2])
+        groups.setdefault(g, set())
+    return ', '.join(
+        f'{g}.{min(v)}-{max(v)}' if v else g for g, v in sorted(groups.items()))
