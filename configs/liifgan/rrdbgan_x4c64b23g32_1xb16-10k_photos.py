@@ -7,7 +7,7 @@
 # other scales as the paper tests x4 models: input bicubic-resized to
 # target / 4, then x4.
 _base_ = ['./liifgan_edsr-c64b16_1xb16-10k_photos.py',
-          './_base_/rrdb-x4_photos.py']
+          './_base_/fixed-x4_photos.py']
 experiment_name = 'rrdbgan_x4c64b23g32_1xb16-10k_photos'
 work_dir = f'./work_dirs/{experiment_name}'
 model = dict(type='SRGAN', generator={{_base_.rrdb_generator}},

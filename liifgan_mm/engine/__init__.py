@@ -1,0 +1,1 @@
+from .hooks import ProgressBarHook  # noqa: F401

@@ -1,0 +1,105 @@
+"""The photo-set recipes: every config parses into the intended setting, and
+the CPU recipe's chain runs as published (LIIF -> warm-started LIIF-GAN;
+SRResNet -> SRResNet-GAN by ``load_from``), 2 iterations each."""
+import glob
+import os
+
+import cv2
+import pytest
+from mmengine.config import Config
+from skimage import data
+
+from tests.conftest import REPO
+
+PHOTO_CONFIGS = sorted(
+    os.path.relpath(p, REPO) for p in glob.glob(
+        str(REPO / 'configs/liifgan/**/*photos.py'), recursive=True)
+    if '_base_' not in p)
+SMALL = 'configs/liifgan/small/'
+
+
+def _cfg(path):
+    return Config.fromfile(REPO / path)
+
+
+def test_every_model_of_the_comparison_has_a_config():
+    names = {os.path.basename(c).split('_')[0] for c in PHOTO_CONFIGS}
+    assert names == {'liif', 'liifgan', 'liifgan-s', 'liifgan-sf',
+                     'liifgan-rgs-subpixel', 'rrdb', 'rrdbgan', 'msrresnet',
+                     'msrresnetgan'}
+
+
+@pytest.mark.parametrize('config', PHOTO_CONFIGS)
+def test_same_setting_as_the_liif_baseline(config):
+    cfg = _cfg(config)
+    small = '/small/' in config
+    liif = _cfg(SMALL + 'liif_edsr-c32b8_1xb8-2250it_photos.py' if small
+                else 'configs/liifgan/liif_edsr-c64b16_1xb16-20k_photos.py')
+    assert cfg.train_dataloader.batch_size == liif.train_dataloader.batch_size
+    assert cfg.train_dataloader.dataset.data_root.endswith('photos/train_sub')
+    pipe = [t['type'] for t in cfg.train_dataloader.dataset.pipeline]
+    assert pipe[:5] == ['LoadImageFromFile', 'RandomDownSampling', 'Flip',
+                        'Flip', 'RandomTransposeHW']
+    gen = cfg.model.generator
+    if cfg.model.get('discriminator'):  # GAN stage: warm-started
+        assert cfg.get('load_from') or gen.warm_start.checkpoint
+        assert cfg.custom_hooks[0]['type'] == 'EMAHook'
+        assert cfg.model.gan_loss.loss_weight == 0.1
+    if gen.type == 'LIIFGANEDSRNet':
+        rgs = [t for t in cfg.train_dataloader.dataset.pipeline
+               if t['type'] == 'RandomGroupSampling'][0]
+        assert rgs['subpixel'] == ('subpixel' in config)
+        if gen.get('warm_start'):  # a checkpoint the LIIF config writes
+            ckpt = gen.warm_start.checkpoint
+            assert ckpt.startswith(f'work_dirs/{liif.experiment_name}/')
+            it = int(ckpt.split('iter_')[1][:-4])
+            assert it + cfg.train_cfg.max_iters == liif.train_cfg.max_iters
+
+
+@pytest.fixture(scope='module')
+def photos(tmp_path_factory):
+    root = tmp_path_factory.mktemp('photos')
+    for name in ('astronaut', 'coffee', 'chelsea', 'rocket'):
+        cv2.imwrite(str(root / f'{name}.png'),
+                    getattr(data, name)()[:256, :256, :3][..., ::-1])
+    return root
+
+
+def _run(config, photos, work, **extra):
+    from mmengine.runner import Runner
+    cfg = _cfg(SMALL + config)
+    cfg.work_dir = str(work)
+    cfg.train_dataloader.batch_size = 2
+    cfg.train_dataloader.num_workers = 0
+    cfg.train_dataloader.persistent_workers = False
+    cfg.train_dataloader.dataset.data_root = str(photos)
+    cfg.val_dataloader.dataset.data_root = str(photos)
+    cfg.val_dataloader.num_workers = 0
+    cfg.val_dataloader.persistent_workers = False
+    cfg.train_cfg.max_iters = cfg.train_cfg.val_interval = 2
+    cfg.default_hooks.checkpoint.interval = 2
+    cfg.default_hooks.logger.interval = 1
+    cfg.visualizer.vis_backends = [dict(type='LocalVisBackend')]
+    cfg.custom_hooks = [h for h in cfg.custom_hooks
+                        if h['type'] != 'BasicVisualizationHook']
+    cfg.merge_from_dict(extra)
+    runner = Runner.from_cfg(cfg)
+    runner.train()
+    log = open(os.path.join(runner.log_dir, f'{runner.timestamp}.log')).read()
+    assert 'Iter(val)' in log
+    return str(work / 'iter_2.pth'), log
+
+
+def test_cpu_recipe_chain_runs(mm, photos, tmp_path):
+    liif, _ = _run('liif_edsr-c32b8_1xb8-2250it_photos.py', photos,
+                   tmp_path / 'liif')
+    _, log = _run('liifgan_edsr-c32b8_1xb8-750it_photos.py', photos,
+                  tmp_path / 'liifgan',
+                  **{'model.generator.warm_start.checkpoint': liif})
+    assert 'keys mapped (body.0-7, conv_after_body, conv_first, ' \
+           'head.decoder1); new: head.decoder2' in log
+    fixed, _ = _run('msrresnet_x4c32b8_1xb8-1500it_photos.py', photos,
+                    tmp_path / 'srresnet')
+    _, log = _run('msrresnetgan_x4c32b8_1xb8-750it_photos.py', photos,
+                  tmp_path / 'srresnet_gan', load_from=fixed)
+    assert 'Load checkpoint from' in log

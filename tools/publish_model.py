@@ -1,0 +1,49 @@
+"""Publish a trained checkpoint as a small generator-only file (mmagic's
+``tools/model_converters/publish_model.py``, plus fp16 storage).
+
+    python tools/publish_model.py work_dirs/X/iter_750.pth checkpoints/x.pth
+
+Keeps ``generator.*`` of ``state_dict`` (with EMAHook these are the averaged
+weights), drops the discriminator, the VGG, optimizer states and the message
+hub, stores floats as fp16 (``--fp32`` to keep them) and prints the file's
+sha256. mmengine's ``load_checkpoint`` loads it into an fp32 model as usual
+(``mim test --checkpoint``, ``tools/benchmark_table.py``).
+"""
+import argparse
+import hashlib
+from pathlib import Path
+
+import torch
+
+
+def publish(src, dst, fp16=True):
+    """Write the generator-only checkpoint; returns its sha256."""
+    ckpt = torch.load(src, map_location='cpu', weights_only=True)
+    state = {
+        k: (v.half() if fp16 and v.is_floating_point() else v)
+        for k, v in ckpt['state_dict'].items() if k.startswith('generator.')
+    }
+    if not state:
+        raise ValueError(f'{src}: no generator.* weights')
+    meta = {k: ckpt.get('meta', {}).get(k) for k in ('iter', 'epoch', 'seed')
+            if k in ckpt.get('meta', {})}
+    meta['source'] = Path(src).name
+    Path(dst).parent.mkdir(parents=True, exist_ok=True)
+    torch.save(dict(meta=meta, state_dict=state), dst)
+    return hashlib.sha256(Path(dst).read_bytes()).hexdigest()
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    p.add_argument('src')
+    p.add_argument('dst')
+    p.add_argument('--fp32', action='store_true')
+    args = p.parse_args(argv)
+    sha = publish(args.src, args.dst, fp16=not args.fp32)
+    size = Path(args.dst).stat().st_size / 2**20
+    print(f'{args.dst}: {size:.2f} MB, sha256 {sha}')
+    return sha
+
+
+if __name__ == '__main__':
+    main()
