@@ -21,12 +21,18 @@ scale_min, scale_max = 1, 255 / 64
 train_pipeline = [
     dict(type='LoadImageFromFile', key='gt', color_type='color',
          channel_order='rgb', imdecode_backend='cv2'),
+    # antialiased PIL bicubic, exactly as the test targets (and LIIF's
+    # pre-resized CelebA-HQ folders): cv2's bicubic aliases at 4x
     dict(type='Resize', keys=['gt'], scale=(256, 256), keep_ratio=False,
-         interpolation='bicubic'),
+         interpolation='bicubic', backend='pillow'),
     dict(type='RandomDownSampling', scale_min=scale_min, scale_max=scale_max,
          patch_size=patch_size),
+    # LIIF's CelebA-HQ augmentation (`augment: true`): h/v flips, transpose
     dict(type='Flip', keys=['img', 'gt'], flip_ratio=0.5,
          direction='horizontal'),
+    dict(type='Flip', keys=['img', 'gt'], flip_ratio=0.5,
+         direction='vertical'),
+    dict(type='RandomTransposeHW', keys=['img', 'gt'], transpose_ratio=0.5),
     dict(type='RandomGroupSampling', patch_size=patch_size, subpixel=False),
     dict(type='PackInputs')
 ]

@@ -144,3 +144,23 @@ def test_config_test_metrics(protocol, config):
         border = P.crop_border(protocol, scale)
         assert metrics[0].crop_border == metrics[1].crop_border == border
         assert metrics[2].get('crop_border', 0) == 0
+
+
+@pytest.mark.parametrize('variant', ['', '-s', '-sf'])
+def test_celebahq_training_target_is_the_test_target(mm, variant):
+    """The training pipeline's 256-px image (before cropping) equals the
+    test protocol's x4 target of the same 1024-px source: both PIL bicubic,
+    antialiased. Also LIIF's CelebA-HQ augmentation (h/v flip, transpose)."""
+    from mmcv.transforms import Compose
+    from skimage import data
+    cfg = Config.fromfile(
+        REPO / f'configs/liifgan/liifgan{variant}_edsr-c64b16_1xb128-781k_celebahq.py')
+    pipe = cfg.train_dataloader.dataset.pipeline
+    src = np.ascontiguousarray(np.tile(data.astronaut(), (2, 2, 1)))  # 1024
+    train = Compose(pipe[1:2])(dict(gt=src.copy()))['gt']
+    _, test_gt = P.make_pair('celebahq', src, 4)
+    assert train.shape == test_gt.shape == (256, 256, 3)
+    np.testing.assert_array_equal(train, test_gt)
+    augs = [(t.type, t.get('direction')) for t in pipe]
+    assert ('Flip', 'horizontal') in augs and ('Flip', 'vertical') in augs
+    assert ('RandomTransposeHW', None) in augs

@@ -30,7 +30,7 @@ def test_integer_origin_copies_crop_pixels(rng):
 
 def test_subpixel_values_are_bilinear_samples_at_the_coordinates(rng):
     gt = _crop(rng).astype(np.float32)
-    out = RandomGroupSampling(patch_size=12)(
+    out = RandomGroupSampling(patch_size=12, subpixel=True)(
         dict(gt=gt, img=np.zeros((12, 12, 3))))
     oy, ox = out['rgs_origin']
     assert oy != int(oy) and ox != int(ox)  # real-valued origin

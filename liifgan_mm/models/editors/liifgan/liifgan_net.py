@@ -27,11 +27,23 @@ class LIIFGANEDSRNet(BaseModule):
     LIIF-GAN-S                None             False
     ========================  ===============  =============
 
+    What the GAN/perceptual gradient reaches: ``LIIFGAN`` detaches decoder
+    1's output before adding decoder 2's, so those losses never update
+    decoder 1's weights; through decoder 2's path they do reach every encoder
+    layer, including ``conv_first`` and the blocks up to the mid tap that
+    feed decoder 1 (the paper's design: only the first decoder is protected,
+    and LIIF-GAN-SF relies on a shared encoder). ``block_encoder_grad=True``
+    (an extension, not in the paper) also stops them at the mid tap: the
+    layers up to it then learn from L1 only, those after it from the
+    GAN/perceptual losses only; outputs are unchanged.
+
     Args:
         encoder (dict): ``EDSRNet`` config (``mid_channels``, ``num_blocks``).
         head (dict): ``DualImplicitHead`` config; ``in_channels`` is filled.
         mid_block (int, optional): block whose output feeds decoder 1; None
             feeds it the last-layer feature.
+        block_encoder_grad (bool): stop decoder 2's gradients at the mid
+            tap (needs ``mid_block``). Default: False (the paper).
         warm_start (dict, optional): ``checkpoint`` (a trained LIIF: this
             package's LIIF baseline or a stock mmagic ``LIIFEDSRNet``) and
             ``zero_residual`` (default True): loaded into the encoder and
@@ -40,9 +52,14 @@ class LIIFGANEDSRNet(BaseModule):
             keys mapped, new and unused (:mod:`.warm_start`).
     """
 
-    def __init__(self, encoder, head, mid_block=None, warm_start=None,
-                 init_cfg=None):
+    def __init__(self, encoder, head, mid_block=None,
+                 block_encoder_grad=False, warm_start=None, init_cfg=None):
         super().__init__(init_cfg=init_cfg)
+        if block_encoder_grad and mid_block is None:
+            raise ValueError('block_encoder_grad needs a mid_block: with '
+                             'both decoders on the last feature there is '
+                             'no encoder part for L1 alone')
+        self.block_encoder_grad = block_encoder_grad
         self.warm_start = warm_start
         encoder = MODELS.build(encoder)
         num_blocks = len(encoder.body)
@@ -81,6 +98,8 @@ class LIIFGANEDSRNet(BaseModule):
             feat = block(feat)
             if i == self.mid_block:
                 mid = feat
+                if self.block_encoder_grad:  # decoder 2's path stops here
+                    feat, x = feat.detach(), x.detach()
         last = self.conv_after_body(feat) + x
         return (last if mid is None else mid), last
 

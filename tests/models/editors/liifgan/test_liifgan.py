@@ -74,22 +74,45 @@ def test_variants_train_step_and_shapes(mm, variant):
     assert pred.shape == (1, 3, 37, 23)
 
 
-def test_gan_and_perceptual_gradients_never_reach_decoder1(mm):
-    cfg, model_cfg = _model_cfg('')
+def _gan_grads(mm, **gen):
+    """Backward of the GAN + perceptual terms alone; the generator."""
+    cfg, model_cfg = _model_cfg('', **gen)
+    torch.manual_seed(0)
     model = mm.MODELS.build(model_cfg)
     model.pixel_loss = None  # only the GAN + perceptual terms
+    torch.manual_seed(1)
     data = _batch(model)
     out = model.forward_tensor(data['inputs'], data['data_samples'],
                                training=True)
     losses = model.g_step(out, data['data_samples'].gt_img)
     assert set(losses) == {'loss_perceptual', 'loss_gan'}
     sum(losses.values()).backward()
-    gen = model.generator
-    for p in gen.head.decoder1.parameters():
-        assert p.grad is None or not p.grad.any()
+    return model.generator, out
+
+
+def _has_grad(module):
+    return any(p.grad is not None and p.grad.abs().sum() > 0
+               for p in module.parameters())
+
+
+@pytest.mark.parametrize('block', [False, True])
+def test_gan_and_perceptual_gradients_never_reach_decoder1(mm, block):
+    gen, _ = _gan_grads(mm, block_encoder_grad=block)
+    assert not _has_grad(gen.head.decoder1)
     for module in (gen.head.decoder2, gen.conv_after_body, gen.body[-1]):
-        assert any(p.grad is not None and p.grad.abs().sum() > 0
-                   for p in module.parameters())
+        assert _has_grad(module)
+    # the layers feeding decoder 1 (conv_first, blocks 1..mid_block=2):
+    # reached by the paper's design, not with block_encoder_grad
+    for module in (gen.conv_first, gen.body[0], gen.body[1]):
+        assert _has_grad(module) is not block
+
+
+def test_block_encoder_grad_keeps_outputs(mm):
+    _, out = _gan_grads(mm)
+    _, out_blocked = _gan_grads(mm, block_encoder_grad=True)
+    torch.testing.assert_close(out, out_blocked, rtol=0, atol=0)
+    with pytest.raises(ValueError, match='needs a mid_block'):
+        mm.MODELS.build(_model_cfg('-sf', block_encoder_grad=True)[1])
 
 
 def test_l1_only_reaches_decoder1_path(mm):
