@@ -18,6 +18,8 @@ import torch
 
 def publish(src, dst, fp16=True):
     """Write the generator-only checkpoint; returns its sha256."""
+    from liifgan_compat.checkpoint import allow_mmengine_checkpoints
+    allow_mmengine_checkpoints()  # mmengine's message hub, weights_only
     ckpt = torch.load(src, map_location='cpu', weights_only=True)
     state = {
         k: (v.half() if fp16 and v.is_floating_point() else v)

@@ -188,11 +188,14 @@ def assign_splits(photos, val_fraction=0.15, min_val=20):
 
 
 def safe_name(package, path):
-    """File name for a photo: package and file stem, filesystem-safe."""
-    stem = Path(path).with_suffix('').as_posix().replace('/', '_')
-    raw = f'{package}__{stem}'
-    name = ''.join(c if c.isalnum() or c in '-_.' else '_' for c in raw)
-    return name[-120:]
+    """File name for a photo: package and (the end of) the path inside it,
+    at most 120 characters, filesystem-safe."""
+    container, _, member = path.partition('::')
+    stem = Path(member if member.strip('-') else container).with_suffix('')
+    stem = stem.as_posix()
+    stem = stem.replace('/', '_')[-(118 - min(len(package), 60)):]
+    raw = f'{package[:60]}__{stem}'
+    return ''.join(c if c.isalnum() or c in '-_.' else '_' for c in raw)
 
 
 def write_manifest(path, rows, fields=MANIFEST_FIELDS):
