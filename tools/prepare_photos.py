@@ -143,8 +143,8 @@ def candidates(sources, roots):
 
 def main(argv=None):
     args = parse_args(argv)
-    from liifgan_mm.datasets.photo_set import (build_photo_set,
-                                               write_subimages)
+    from liifgan_mm.datasets.photo_set import build_photo_set
+    from liifgan_mm.datasets.subimages import write_subimages
     sources = json.loads(Path(args.sources).read_text())
     roots = {}
     for src in sources:

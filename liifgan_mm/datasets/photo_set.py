@@ -6,8 +6,7 @@ files into the data set: decode, check, de-duplicate, resize, split, write.
 - decode: PIL, EXIF orientation applied, alpha dropped; greyscale, tiny
   and unreadable files are rejected with the reason;
 - near duplicates (the same photo at another size or crop, stereo pairs):
-  ORB key points matched under a similarity transform (RANSAC); of each
-  group the largest is kept;
+  :mod:`.near_duplicates`; of each group the largest is kept;
 - long side at most ``max_side`` (2040, like DIV2K), PIL bicubic with
   antialiasing;
 - split: a photo goes to ``val`` when a hash of its identity (package and
@@ -103,75 +102,6 @@ def pixel_sha256(rgb):
     return h.hexdigest()
 
 
-def _orb(rgb, side=512, n=1000):
-    """ORB key points of a ``side``-px greyscale copy, and the scale used."""
-    import cv2
-    grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
-    s = side / max(grey.shape)
-    grey = cv2.resize(grey, None, fx=s, fy=s, interpolation=cv2.INTER_AREA)
-    kps, desc = cv2.ORB_create(nfeatures=n).detectAndCompute(grey, None)
-    pts = np.float32([k.pt for k in kps]) / s if kps else np.zeros((0, 2))
-    return pts, desc
-
-
-def same_scene(a, b, min_inliers=40):
-    """Whether two ORB descriptions (:func:`_orb`) show the same photo under
-    a similarity transform (resize, crop, shift): RANSAC inliers among
-    ratio-tested matches."""
-    import cv2
-    (pa, da), (pb, db) = a, b
-    if da is None or db is None or len(da) < 2 or len(db) < 2:
-        return False
-    matches = cv2.BFMatcher(cv2.NORM_HAMMING).knnMatch(da, db, k=2)
-    good = [m[0] for m in matches
-            if len(m) == 2 and m[0].distance < 0.75 * m[1].distance]
-    best = {}  # one-to-one: the best match of each key point of b
-    for m in good:
-        if m.trainIdx not in best or m.distance < best[m.trainIdx].distance:
-            best[m.trainIdx] = m
-    good = list(best.values())
-    if len(good) < min_inliers:
-        return False
-    src = pa[[m.queryIdx for m in good]]
-    dst = pb[[m.trainIdx for m in good]]
-    tf, inl = cv2.estimateAffinePartial2D(
-        src, dst, method=cv2.RANSAC, ransacReprojThreshold=4.0)
-    if tf is None or inl is None:
-        return False
-    scale = float(np.hypot(tf[0, 0], tf[1, 0]))  # a degenerate fit is ~0
-    return 0.2 < scale < 5 and int(inl.sum()) >= min_inliers
-
-
-def group_duplicates(images, min_inliers=40):
-    """Groups of near-duplicate images (indices), each sorted largest first.
-
-    Args:
-        images (list[ndarray]): ``[H, W, 3]`` uint8 RGB.
-
-    Returns:
-        list[list[int]]: every index in exactly one group.
-    """
-    descs = [_orb(im) for im in images]
-    parent = list(range(len(images)))
-
-    def root(i):
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for i in range(len(images)):
-        for j in range(i + 1, len(images)):
-            if root(i) != root(j) and same_scene(descs[i], descs[j],
-                                                 min_inliers):
-                parent[root(j)] = root(i)
-    groups = {}
-    for i in range(len(images)):
-        groups.setdefault(root(i), []).append(i)
-    size = [im.shape[0] * im.shape[1] for im in images]
-    return [sorted(g, key=lambda i: -size[i]) for g in groups.values()]
-
-
 def split_of(key, val_fraction):
     """A number in [0, 1) from ``key`` (stable), and its split."""
     u = int(hashlib.sha256(key.encode()).hexdigest()[:12], 16) / 16**12
@@ -248,6 +178,7 @@ def build_photo_set(photos, out_dir, max_side=2040, min_side=256,
     import cv2
     from mmengine.utils import track_iter_progress
 
+    from .near_duplicates import group_duplicates
     from .photo_containers import read_photo
     out = Path(out_dir)
     rejected = []
@@ -312,41 +243,3 @@ def build_photo_set(photos, out_dir, max_side=2040, min_side=256,
                 val=sum(p.split == 'val' for p in unique),
                 rejected=len(rejected), out=str(out))
 
-
-def write_subimages(src_dir, dst_dir, crop=480, step=240):
-    """Tile every PNG of ``src_dir`` into ``crop``-px sub-images ``step`` px
-    apart (mmagic's DIV2K "sub" protocol) in ``dst_dir``: training reads
-    small files instead of decoding 2040-px photos per sample. Idempotent;
-    tiles of photos no longer in ``src_dir`` are removed.
-
-    Returns:
-        int: the number of tiles.
-    """
-    import cv2
-    src_dir, dst_dir = Path(src_dir), Path(dst_dir)
-    dst_dir.mkdir(parents=True, exist_ok=True)
-    wanted = set()
-    for f in sorted(src_dir.glob('*.png')):
-        img = None
-        done = dst_dir / f'{f.stem}.tiles'
-        if done.exists():
-            wanted.update(done.read_text().split())
-            wanted.add(done.name)
-            continue
-        img = cv2.imread(str(f), cv2.IMREAD_UNCHANGED)
-        h, w = img.shape[:2]
-        ys = sorted({*range(0, max(h - crop, 0) + 1, step), max(h - crop, 0)})
-        xs = sorted({*range(0, max(w - crop, 0) + 1, step), max(w - crop, 0)})
-        names = []
-        for i, y in enumerate(ys):
-            for j, x in enumerate(xs):
-                name = f'{f.stem}_s{i:02d}{j:02d}.png'
-                cv2.imwrite(str(dst_dir / name), img[y:y + crop, x:x + crop])
-                names.append(name)
-        done.write_text('\n'.join(names))
-        wanted.update(names)
-        wanted.add(done.name)
-    for f in dst_dir.iterdir():
-        if f.name not in wanted:
-            f.unlink()
-    return sum(1 for f in dst_dir.glob('*.png'))
