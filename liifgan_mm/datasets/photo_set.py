@@ -36,8 +36,8 @@ class Photo:
     """One candidate photo: where it comes from and its decoded pixels."""
     package: str
     version: str
-    path: str  # inside the package (``CONTAINER::MEMBER``, see
-    licence: str  # photo_containers)
+    path: str  # inside the package, or CONTAINER::MEMBER (photo_containers)
+    licence: str
     root: Path  # the unpacked package
     rgb: np.ndarray = field(default=None, repr=False)  # [H, W, 3] uint8
     name: str = ''
@@ -168,7 +168,8 @@ def build_photo_set(photos, out_dir, max_side=2040, min_side=256,
     """Decode, check, de-duplicate, resize, split and write ``photos``.
 
     Args:
-        photos (list[Photo]): candidates (``file`` set, ``rgb`` not yet).
+        photos (list[Photo]): candidates (``root`` and ``path`` set,
+            ``rgb`` not yet decoded).
         out_dir (str | Path): gets ``train/``, ``val/``, ``val_crop/``,
             ``manifest.csv`` and ``rejected.csv``.
 
