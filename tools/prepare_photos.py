@@ -68,6 +68,17 @@ def parse_args(argv=None):
     return p.parse_args(argv)
 
 
+def _first_ok(cmds, cwd):
+    """Run ``cmds`` until one succeeds: None, else the last error line."""
+    err = ''
+    for cmd in cmds:
+        r = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
+        if r.returncode == 0:
+            return None
+        err = ((r.stderr or r.stdout).strip().splitlines() or [''])[-1]
+    return err
+
+
 def fetch(src, cache):
     """Unpack the package of ``src`` under ``cache/tree/PKG``; its root.
 
@@ -89,21 +100,16 @@ def fetch(src, cache):
                      '-q', '--disable-pip-version-check', '-d', tmp, spec]]
         else:
             raise ValueError(f'{pkg}: unknown kind {kind!r} (deb, wheel)')
-        err = ''
-        if kind == 'deb' and not _APT_UPDATED:  # a fresh machine's lists
-            cmds = cmds + [['apt-get', 'update', '-qq']] + cmds
-        for cmd in cmds:
-            r = subprocess.run(cmd, cwd=tmp, capture_output=True, text=True)
-            if cmd[1] == 'update':
-                _APT_UPDATED.append(True)
-                continue
-            if r.returncode == 0:
-                break
-            err = (r.stderr or r.stdout).strip().splitlines()[-1:] or ['']
-        else:
+        err = _first_ok(cmds, tmp)
+        if err is not None and kind == 'deb' and not _APT_UPDATED:
+            # a fresh machine's package lists: update once, then retry
+            subprocess.run(['apt-get', 'update', '-qq'], capture_output=True)
+            _APT_UPDATED.append(True)
+            err = _first_ok(cmds, tmp)
+        if err is not None:
             raise RuntimeError(
                 f'package {pkg!r} ({kind} {ver or "any version"}) could not '
-                f'be downloaded: {err[0]} (use --skip-missing to go on '
+                f'be downloaded: {err} (use --skip-missing to go on '
                 f'without it, or --tree with it unpacked)')
         files = list(Path(tmp).iterdir())
         part = root.with_name(root.name + '.part')
