@@ -41,6 +41,10 @@ class DualImplicitHead(BaseModule):
         tile (int, optional): :meth:`predict` decodes the LR feature map in
             tiles of ``tile x tile`` latents (fast path only; same results),
             bounding the projected maps' memory. None: untiled.
+        alpha (float): fidelity knob in ``[0, 1]``, test time only: the
+            output is ``D1 + alpha * D2`` (0: decoder 1 alone, the L1
+            decoder; 1: the trained model's output). Training ignores it.
+            Default: 1.
     """
 
     def __init__(self,
@@ -56,6 +60,7 @@ class DualImplicitHead(BaseModule):
                  eval_bsize=None,
                  fast=True,
                  tile=None,
+                 alpha=1.0,
                  init_cfg=None):
         super().__init__(init_cfg=init_cfg)
         self.in_channels = in_channels
@@ -65,6 +70,7 @@ class DualImplicitHead(BaseModule):
         self.cell_decode = cell_decode
         self.eval_bsize = eval_bsize
         self.tile = tile
+        self.alpha = alpha
         decoder = copy.deepcopy(decoder)
         decoder['in_dim'] = in_channels * (9 if feat_unfold else 1) + 2 + (
             2 if cell_decode else 0)
@@ -72,10 +78,40 @@ class DualImplicitHead(BaseModule):
         self.decoder2 = MODELS.build(decoder) if dual else None
         self.fast = fast and supports_fast(self.decoder1)
 
-    def _branches(self, feat1, feat2):
-        """``[(feature, decoder)]`` of the active decoders."""
+    @property
+    def alpha(self):
+        """Test-time weight of decoder 2's residual, in ``[0, 1]``."""
+        return self._alpha
+
+    @alpha.setter
+    def alpha(self, value):
+        try:
+            value = float(value)
+        except (TypeError, ValueError):
+            value = float('nan')
+        if not 0 <= value <= 1:  # also refuses NaN
+            raise ValueError(f'DualImplicitHead: alpha must be in [0, 1] '
+                             f'(0: decoder 1 alone, 1: D1 + D2), got {value}')
+        self._alpha = value
+
+    def combine(self, d1, d2):
+        """Test-time output ``D1 + alpha * D2`` (``D1`` when ``d2`` is None
+        or alpha is 0); any matching shapes, e.g. ``[B, N, 3]``."""
+        if d2 is None or self.alpha == 0:
+            return d1
+        return d1 + d2 if self.alpha == 1 else d1 + self.alpha * d2
+
+    def _branches(self, feat1, feat2, test=False):
+        """``[(feature, decoder)]`` of the active decoders (at test time
+        decoder 2 is skipped when ``alpha`` is 0)."""
         out = [(feat1, self.decoder1)]
-        return out + [(feat2, self.decoder2)] if self.dual else out
+        if self.dual and not (test and self.alpha == 0):
+            out.append((feat2, self.decoder2))
+        return out
+
+    def _weights(self, branches):
+        """Factor per branch's output at test time: ``[1, alpha]``."""
+        return [1.0, self.alpha][:len(branches)]
 
     def _split(self, decoder):
         return split_decoder(decoder, self.in_channels, self.feat_unfold)
@@ -118,12 +154,14 @@ class DualImplicitHead(BaseModule):
         """Test-time output on the whole ``H x W`` grid, from its size.
 
         Same as ``forward`` at ``make_coord(size)`` with cell ``2 / size``,
-        summed (``D1 + D2``), without building those ``H*W`` query tensors;
+        combined (``D1 + alpha * D2``, :meth:`combine`), without building
+        those ``H*W`` query tensors;
         memory is bounded by ``eval_bsize`` (and ``tile``), not by ``H*W``
         (except for the output itself).
 
         Args:
-            feat1, feat2 (Tensor): ``[B, C, h, w]`` features (see forward).
+            feat1, feat2 (Tensor): ``[B, C, h, w]`` features (see forward),
+                or lazy features (:mod:`.tiled_encoder`, fast path only).
             size (tuple[int, int]): output ``(H, W)``.
             rows (range, optional): only these output rows (a strip).
 
@@ -132,12 +170,13 @@ class DualImplicitHead(BaseModule):
         """
         size = tuple(int(s) for s in size)
         rows = range(size[0]) if rows is None else rows
-        branches = self._branches(feat1, feat2)
+        branches = self._branches(feat1, feat2, test=True)
         if self.fast:
             return predict_grid([f for f, _ in branches],
                                 [self._split(d) for _, d in branches],
                                 size, self.local_ensemble, self.cell_decode,
-                                self.eval_bsize, self.tile, rows)
+                                self.eval_bsize, self.tile, rows,
+                                self._weights(branches))
         return self._predict_plain(branches, size, rows)
 
     def _predict_plain(self, branches, size, rows):
@@ -150,9 +189,10 @@ class DualImplicitHead(BaseModule):
         for r0, r1, c0, c1 in blocks(rows, range(size[1]), self.eval_bsize):
             coord, cell = (t.expand(b, -1, -1) for t in grid_coords(
                 size, range(r0, r1), range(c0, c1), dev))
-            pred = sum(query(f, coord, cell, d,
-                             self.local_ensemble, self.cell_decode)
-                       for f, d in unfolded)
+            pred = sum(k * query(f, coord, cell, d, self.local_ensemble,
+                                 self.cell_decode)
+                       for k, (f, d) in zip(self._weights(unfolded),
+                                            unfolded))
             out[:, :, r0 - rows.start:r1 - rows.start, c0:c1] = pred.view(
                 b, r1 - r0, c1 - c0, 3).permute(0, 3, 1, 2)
         return out

@@ -149,21 +149,25 @@ def _gather_decode(proj, iy, ix, ay, bx, tail, wts, work):
     return (pred * wts.unsqueeze(-1)).sum(dim=3)
 
 
-def _decode_block(projs, terms, tails, iy, ix, rel_y, rel_x, work):
+def _decode_block(projs, terms, tails, iy, ix, rel_y, rel_x, work,
+                  weights=None):
     """All decoders, summed, on one block; ``[B, 3, R, Cn]``.
 
     ``projs``: tile maps; ``terms``: ``(W_y, W_x)`` ``[O]`` per decoder;
-    ``iy``/``rel_y``: ``[R, Ky]``; ``ix``/``rel_x``: ``[Cn, Kx]``.
+    ``iy``/``rel_y``: ``[R, Ky]``; ``ix``/``rel_x``: ``[Cn, Kx]``;
+    ``weights``: a factor per decoder (None or 1: added as is).
     """
     dt = projs[0].dtype
     shape = (iy.shape[0], ix.shape[0], iy.shape[1], ix.shape[1])
     wts = ensemble_weights(rel_y[:, None, :, None].expand(shape).flatten(2),
                            rel_x[None, :, None, :].expand(shape).flatten(2))
     rel_y, rel_x, wts = rel_y.to(dt), rel_x.to(dt), wts.to(dt)
+    weights = weights or [None] * len(projs)
     acc = 0
-    for proj, (wy, wx), tail in zip(projs, terms, tails):
-        acc = acc + _gather_decode(proj, iy, ix, rel_y[..., None] * wy,
-                                   rel_x[..., None] * wx, tail, wts, work)
+    for proj, (wy, wx), tail, k in zip(projs, terms, tails, weights):
+        part = _gather_decode(proj, iy, ix, rel_y[..., None] * wy,
+                              rel_x[..., None] * wx, tail, wts, work)
+        acc = acc + (part if k is None or k == 1 else part * k)
     return acc.permute(0, 3, 1, 2)
 
 
@@ -179,14 +183,17 @@ def _first_layer_terms(split, size, h, w, cell_decode, dtype):
 
 @torch.no_grad()
 def predict_grid(feats, splits, size, local_ensemble=True, cell_decode=True,
-                 chunk=None, tile=None, rows=None):
+                 chunk=None, tile=None, rows=None, weights=None):
     """Sum of the decoders' outputs on the full ``H x W`` output grid.
 
     Same numbers as :func:`~.implicit_query.query` at ``make_coord(size)``
     with cell ``2/size`` (summed over decoders), up to float rounding.
 
     Args:
-        feats (list[Tensor]): ``[B, C, h, w]`` feature per decoder.
+        feats (list[Tensor]): ``[B, C, h, w]`` feature per decoder, or
+            objects that behave like one for ``shape``/``device``/
+            ``dtype`` and ``f[:, :, ys, xs]`` slicing (e.g. the tiled
+            encoder's lazy features, :mod:`.tiled_encoder`).
         splits (list[dict]): :func:`~.fast_query.split_decoder` per decoder.
         size (tuple[int, int]): output ``(H, W)``.
         local_ensemble, cell_decode (bool): LIIF's switches.
@@ -195,6 +202,8 @@ def predict_grid(feats, splits, size, local_ensemble=True, cell_decode=True,
         tile (int, optional): latents per LR tile side; None: untiled.
         rows (range, optional): decode only these output rows (a strip of
             the ``H x W`` grid, e.g. to stream a huge output). Default: all.
+        weights (list[float], optional): factor per decoder's output
+            (``[1, alpha]``: ``D1 + alpha * D2``). Default: all 1.
 
     Returns:
         Tensor: ``[B, 3, H, W]`` (``[B, 3, len(rows), W]`` with ``rows``).
@@ -212,7 +221,7 @@ def predict_grid(feats, splits, size, local_ensemble=True, cell_decode=True,
     tails = [s['tail'] for s in splits]
     halo = splits[0]['conv_weight'].shape[-1] // 2
     out_dim = tails[0][-1].out_features
-    out = feats[0].new_empty(b, out_dim, iy.shape[1], size[1])
+    out = torch.empty(b, out_dim, iy.shape[1], size[1], device=dev, dtype=dt)
     work = Workspace()
     for band_r, lo, hi in bands(iy, h, tile):
         for band_c, clo, chi in bands(ix, w, tile):
@@ -225,5 +234,5 @@ def predict_grid(feats, splits, size, local_ensemble=True, cell_decode=True,
                 out[:, :, r0:r1, c0:c1] = _decode_block(
                     projs, terms, tails, iy[:, r0:r1].t() - y0,
                     ix[:, c0:c1].t() - x0, rel_y[:, r0:r1].t(),
-                    rel_x[:, c0:c1].t(), work)
+                    rel_x[:, c0:c1].t(), work, weights)
     return out

@@ -6,6 +6,7 @@ import torch
 from mmagic.models.editors.srgan import SRGAN
 from mmagic.registry import MODELS
 from mmagic.structures import DataSample
+from .output_size import output_size
 
 
 @MODELS.register_module()
@@ -26,7 +27,9 @@ class LIIFGAN(SRGAN):
     Perceptual loss gets images in ``[0, 1]`` (the data preprocessor's
     normalisation is undone; use ``norm_img=False`` in its config).
 
-    Test time returns ``D1 + D2`` as ``[B, 3, H, W]``: query points come from
+    Test time returns ``D1 + alpha * D2`` as ``[B, 3, H, W]`` (``alpha``,
+    the fidelity knob, is ``model.generator.head.alpha``, default 1; 0 gives
+    decoder 1 alone): query points come from
     ``coord``/``cell`` in the data sample when the pipeline made them
     (mmagic's ``GenerateCoordinateAndCell``); otherwise the head decodes the
     whole grid of the target size (the GT's, or ``scale`` / ``target_size``
@@ -48,22 +51,27 @@ class LIIFGAN(SRGAN):
         cell = torch.stack(meta['cell']).to(inputs)
         if 'gt_img' in data_samples and data_samples.gt_img.shape[-1] != 3:
             size = tuple(data_samples.gt_img.shape[-2:])
-        else:  # isotropic scale, as mmagic's LIIF assumes
-            ih, iw = inputs.shape[-2:]
-            s = math.sqrt(coord.shape[1] / (ih * iw))
-            size = (round(ih * s), round(iw * s))
+        else:  # a whole grid's cell is (2/H, 2/W): any aspect
+            size = tuple(round(2 / c) for c in cell[0, 0].tolist())
+            if size[0] * size[1] != coord.shape[1]:
+                # isotropic scale, as mmagic's LIIF assumes
+                ih, iw = inputs.shape[-2:]
+                s = math.sqrt(coord.shape[1] / (ih * iw))
+                size = (round(ih * s), round(iw * s))
         return coord, cell, size
 
     @staticmethod
     def _target_size(inputs, data_samples):
+        """Output ``(H, W)``: the GT's, else ``target_size`` (``(H, W)``)
+        or ``scale`` (``s`` or ``(sh, sw)``) from the metainfo, validated
+        (:func:`~.output_size.output_size`)."""
         meta = data_samples.metainfo
         if 'gt_img' in data_samples:
             return tuple(data_samples.gt_img.shape[-2:])
         if 'target_size' in meta:
-            return tuple(int(v) for v in meta['target_size'][0][:2])
+            return output_size(None, size=tuple(meta['target_size'][0])[:2])
         if 'scale' in meta:
-            s, (ih, iw) = float(meta['scale'][0]), inputs.shape[-2:]
-            return round(ih * s), round(iw * s)
+            return output_size(inputs.shape[-2:], scale=meta['scale'][0])
         raise ValueError('LIIFGAN: cannot tell the output size: give the '
                          'data sample a gt_img, or target_size or scale in '
                          'its metainfo (or coord/cell).')
@@ -91,7 +99,7 @@ class LIIFGAN(SRGAN):
         d1, d2 = self.generator(inputs, coord, cell, test_mode=not training)
         b = inputs.shape[0]
         if not training:
-            out = d1 if d2 is None else d1 + d2
+            out = self.generator.head.combine(d1, d2)
             return out.view(b, *size, 3).permute(0, 3, 1, 2).contiguous()
         p = math.isqrt(coord.shape[1])
         if p * p != coord.shape[1]:

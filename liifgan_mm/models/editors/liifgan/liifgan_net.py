@@ -1,6 +1,7 @@
 """LIIF-GAN generator: mmagic's EDSR encoder with a mid-layer tap."""
 import copy
 
+import torch
 from mmengine.model import BaseModule
 
 from mmagic.registry import MODELS
@@ -50,10 +51,18 @@ class LIIFGANEDSRNet(BaseModule):
             decoder 1 by ``init_weights`` (so at the start of training, not
             when testing), decoder 2's last layer zeroed; the log lists the
             keys mapped, new and unused (:mod:`.warm_start`).
+        encoder_tile (int, optional): test time, whole-grid decoding
+            (``forward(size=...)``): encode and decode the input in tiles
+            of ``encoder_tile`` latents a side, each encoded with a halo of
+            the encoder's receptive radius (:mod:`.tiled_encoder`; the
+            same features as the whole image), so peak memory is set by the
+            tile, not the input. Decoding uses tiles of at most this size
+            too (``head.tile`` when smaller). None: untiled encoder.
     """
 
     def __init__(self, encoder, head, mid_block=None,
-                 block_encoder_grad=False, warm_start=None, init_cfg=None):
+                 block_encoder_grad=False, warm_start=None,
+                 encoder_tile=None, init_cfg=None):
         super().__init__(init_cfg=init_cfg)
         if block_encoder_grad and mid_block is None:
             raise ValueError('block_encoder_grad needs a mid_block: with '
@@ -61,6 +70,10 @@ class LIIFGANEDSRNet(BaseModule):
                              'no encoder part for L1 alone')
         self.block_encoder_grad = block_encoder_grad
         self.warm_start = warm_start
+        if encoder_tile is not None and int(encoder_tile) < 1:
+            raise ValueError('encoder_tile must be a positive number of '
+                             f'latents or None, got {encoder_tile}')
+        self.encoder_tile = encoder_tile
         encoder = MODELS.build(encoder)
         num_blocks = len(encoder.body)
         if mid_block is not None and not 1 <= mid_block <= num_blocks:
@@ -116,9 +129,46 @@ class LIIFGANEDSRNet(BaseModule):
         Returns:
             tuple[Tensor, Tensor | None]: ``[B, N, 3]`` decoder-1 output and
             decoder-2 residual (None for a single decoder); with ``size``:
-            ``[B, 3, H, W]`` output (``D1 + D2``).
+            ``[B, 3, H, W]`` output (``D1 + alpha * D2``).
         """
+        if size is not None and self.encoder_tile and self.head.fast:
+            return self.predict_tiled(x, size)
         feat1, feat2 = self.gen_features(x)
         if size is not None:
             return self.head.predict(feat1, feat2, size)
         return self.head(feat1, feat2, coord, cell, test_mode=test_mode)
+
+    @property
+    def receptive_radius(self):
+        """Latents the encoder's output sees on each side (34 for EDSR
+        with 16 blocks)."""
+        from .tiled_encoder import receptive_radius
+        return receptive_radius(self.conv_first, self.body,
+                                self.conv_after_body)
+
+    @torch.no_grad()
+    def predict_tiled(self, x, size, tile=None, rows=None):
+        """Whole-grid output with the encoder tiled (see ``encoder_tile``).
+
+        Args:
+            x (Tensor): ``[B, 3, h, w]`` normalised input.
+            size (tuple[int, int]): output ``(H, W)``.
+            tile (int, optional): latents per tile side; default
+                ``encoder_tile``.
+            rows (range, optional): only these output rows.
+
+        Returns:
+            Tensor: ``[B, 3, H, W]``, the untiled output up to float
+            rounding.
+        """
+        from .tiled_encoder import TiledFeatures
+        tile = int(tile or self.encoder_tile)
+        src = TiledFeatures(self.gen_features, x,
+                            self.conv_first.out_channels,
+                            self.receptive_radius)
+        head_tile = self.head.tile
+        self.head.tile = min(tile, head_tile or tile)
+        try:
+            return self.head.predict(*src.views, size, rows=rows)
+        finally:
+            self.head.tile = head_tile
