@@ -12,20 +12,39 @@
 #   _base_ = ['./liifgan_edsr-c64b16_1xb128-125k_div2k.py',
 #             './_base_/celebahq-continuous-test.py']
 #   test_dataloader = _base_.celebahq_test_dataloader   (etc.)
+# An entry is s, (sh, sw) (target round(64 * sh) x round(64 * sw)) or
+# dict(size=(H, W)) (that exact target from the 64 x 64 input).
 celebahq_scales = [2, 3, 4, 4.5, 5, 5.5, 6, 6.5, 7]
 celebahq_root = 'data/CelebA-HQ/test'
 celebahq_input_size = 64
 
 
+def _celebahq_target(scale):  # (H, W)
+    n = celebahq_input_size
+    if isinstance(scale, dict):
+        return tuple(scale['size'])
+    if isinstance(scale, (list, tuple)):
+        return round(n * scale[0]), round(n * scale[1])
+    return round(n * scale), round(n * scale)
+
+
+def _celebahq_name(scale):  # metric prefix: x4, x3.2x4.7, 96x160
+    if isinstance(scale, dict):
+        return '{}x{}'.format(*scale['size'])
+    if isinstance(scale, (list, tuple)):
+        return 'x' + 'x'.join(f'{float(s):g}' for s in scale)
+    return f'x{scale}'
+
+
 def _celebahq_pipeline(scale):
     n = celebahq_input_size
-    target = round(n * scale)
+    th, tw = _celebahq_target(scale)
     return [
         dict(type='LoadImageFromFile', key='gt', color_type='color',
              channel_order='rgb', imdecode_backend='cv2'),
         dict(type='Resize', keys=['gt'], output_keys=['img'], scale=(n, n),
              keep_ratio=False, interpolation='bicubic', backend='pillow'),
-        dict(type='Resize', keys=['gt'], scale=(target, target),
+        dict(type='Resize', keys=['gt'], scale=(tw, th),  # (w, h)
              keep_ratio=False, interpolation='bicubic', backend='pillow'),
         dict(type='PackInputs')
     ]
@@ -56,5 +75,5 @@ celebahq_val_dataloader = _celebahq_loader(4)
 celebahq_val_evaluator = dict(type='Evaluator', metrics=_celebahq_metrics())
 celebahq_test_dataloader = [_celebahq_loader(s) for s in celebahq_scales]
 celebahq_test_evaluator = [
-    _celebahq_metrics(f'x{s}', lpips=True) for s in celebahq_scales
+    _celebahq_metrics(_celebahq_name(s), lpips=True) for s in celebahq_scales
 ]

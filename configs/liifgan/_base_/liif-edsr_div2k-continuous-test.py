@@ -10,17 +10,30 @@
 # LIIF-GAN configs inherit stock mmagic LIIF through this file.
 _base_ = 'mmagic::liif/liif-edsr-norm_c64b16_1xb16-1000k_div2k.py'
 
+# A test scale is s (both axes) or (sh, sw) (height, width; per axis:
+# h = floor(H / sh), w = floor(W / sw), GT cropped to round(h * sh) x
+# round(w * sw)); output sizes are the GT's, exact.
 test_scales = [2, 3, 4, 4.5, 5, 5.5, 6, 6.5, 7]
 test_root = 'data/DIV2K/DIV2K_valid_HR'
 
 
 def _pipeline(scale):
+    if isinstance(scale, (list, tuple)):  # (sh, sw)
+        down = dict(type='FixedScaleDownSampling', scale=tuple(scale))
+    else:  # mmagic's own, as LIIF's configs
+        down = dict(type='RandomDownSampling', scale_min=scale,
+                    scale_max=scale)
     return [
         dict(type='LoadImageFromFile', key='gt', color_type='color',
-             channel_order='rgb', imdecode_backend='cv2'),
-        dict(type='RandomDownSampling', scale_min=scale, scale_max=scale),
+             channel_order='rgb', imdecode_backend='cv2'), down,
         dict(type='PackInputs')
     ]
+
+
+def _name(scale):  # metric prefix: x4, x4.5, x3.2x4.7
+    if isinstance(scale, (list, tuple)):
+        return 'x' + 'x'.join(f'{float(s):g}' for s in scale)
+    return f'x{scale}'
 
 
 def _loader(scale):
@@ -38,6 +51,7 @@ def _loader(scale):
 
 
 def _metrics(scale, prefix=None, lpips=False):
+    scale = max(scale) if isinstance(scale, (list, tuple)) else scale
     shave = int(-(-scale // 1)) + 6  # ceil(scale) + 6
     return [
         dict(type='PSNR', crop_border=shave, prefix=prefix),
@@ -52,7 +66,16 @@ test_cfg = dict(type='MultiTestLoop')
 # checkpoints into the work_dir (the stock LIIF config writes ./work_dirs/)
 default_hooks = dict(checkpoint=dict(out_dir=None))
 test_dataloader = [_loader(s) for s in test_scales]
-test_evaluator = [_metrics(s, f'x{s}', lpips=True) for s in test_scales]
+test_evaluator = [_metrics(s, _name(s), lpips=True) for s in test_scales]
+# mmagic's inferencer (mmagic.apis.inferencers, 'Image Super-Resolution')
+# runs this on one image: the output is set by SetOutputSize's scale (s or
+# (sh, sw)) or size ((H, W)); liifgan_mm.apis.inference_config sets it.
+inference_pipeline = [
+    dict(type='LoadImageFromFile', key='img', color_type='color',
+         channel_order='rgb', imdecode_backend='cv2'),
+    dict(type='SetOutputSize', scale=4),
+    dict(type='PackInputs', meta_keys=['target_size'])
+]
 # The stock test lists replaced above: emptied so that the config mmengine
 # formats into every log and checkpoint stays small (yapf takes seconds on
 # the full one).
