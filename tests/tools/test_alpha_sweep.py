@@ -1,0 +1,53 @@
+"""tools/alpha_sweep.py: the perception-distortion curve from one model."""
+import csv
+
+import pytest
+
+from tests.conftest import REPO
+from tests.tools.test_benchmark_table import load_tool
+
+CFG = str(REPO / 'configs/liifgan/small/liifgan_edsr-c32b8_1xb8-750it_'
+          'photos.py')
+CKPT = str(REPO / 'checkpoints/photos-small/liifgan.pth')
+
+
+def test_sweep_files(photo_dir, tmp_path, offline_env):
+    tool = load_tool('alpha_sweep')
+    out = tmp_path / 'sweep'
+    means = tool.main([str(photo_dir / 'coffee.png'),
+                       str(photo_dir / 'rocket.png'), '-o', str(out),
+                       '--scale', '3', '--alphas', '0', '0.5', '1',
+                       '--config', CFG, '--checkpoint', CKPT,
+                       '--device', 'cpu'])
+    assert [m['alpha'] for m in means] == [0, 0.5, 1]
+    for name in ('alpha_sweep.csv', 'alpha_sweep_images.csv',
+                 'perception_distortion.png', 'crops.png'):
+        assert (out / name).stat().st_size > 0
+    with open(out / 'alpha_sweep_images.csv') as f:
+        assert len(list(csv.DictReader(f))) == 3 * 2
+    # alpha changes the output; 0.5 lies between the ends in PSNR
+    psnr = [m['PSNR'] for m in means]
+    assert psnr[0] != psnr[2]
+    assert min(psnr[0], psnr[2]) - 0.05 <= psnr[1] <= max(psnr) + 0.05
+
+
+@pytest.mark.parametrize('argv,msg', [
+    (['--alphas', '0', '2'], '--alphas must be in [0, 1]'),
+    (['--scale', '0'], '--scale must be a positive'),
+])
+def test_bad_arguments(photo_dir, tmp_path, capsys, argv, msg):
+    tool = load_tool('alpha_sweep')
+    with pytest.raises(SystemExit) as e:
+        tool.main([str(photo_dir), '-o', str(tmp_path), '--config', CFG,
+                   '--checkpoint', CKPT, *argv])
+    assert e.value.code == 2 and msg in capsys.readouterr().err
+
+
+def test_refuses_single_decoder_models(photo_dir, tmp_path):
+    tool = load_tool('alpha_sweep')
+    cfg = str(REPO / 'configs/liifgan/small/liifgan-s_edsr-c32b8_1xb8-'
+              '750it_photos.py')
+    with pytest.raises(SystemExit, match='not a two-decoder'):
+        tool.main([str(photo_dir), '-o', str(tmp_path), '--config', cfg,
+                   '--checkpoint', str(REPO / 'checkpoints/photos-small/'
+                                       'liifgan-s.pth')])

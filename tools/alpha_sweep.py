@@ -1,0 +1,196 @@
+"""LIIF-GAN's fidelity knob: PSNR vs LPIPS as alpha goes from 0 to 1.
+
+The output is ``D1 + alpha * D2`` (decoder 1 alone, trained by L1, at 0; the
+trained model at 1), so one checkpoint gives a whole perception-distortion
+curve. For GT images (files, folders or globs), at one scale, by LIIF's
+protocol (``--protocol div2k``: input = bicubic of the GT at floor(H/s),
+GT cropped to round(h*s); PSNR/SSIM shaving ceil(s)+6 px, LPIPS-alex on the
+full image; ``celebahq``: 64 px input, no shave), for each alpha:
+
+- ``OUT/alpha_sweep.csv``: alpha, mean PSNR, SSIM, LPIPS (and per image in
+  ``alpha_sweep_images.csv``);
+- ``OUT/perception_distortion.png``: PSNR against LPIPS, one point per
+  alpha (up and to the left is better);
+- ``OUT/crops.png``: the same region of the first image at each alpha,
+  next to the GT.
+
+Example::
+
+    python tools/alpha_sweep.py data/photos/val_crop -o out/sweep --scale 4 \\
+        --config configs/liifgan/small/liifgan_edsr-c32b8_1xb8-750it_photos.py \\
+        --checkpoint checkpoints/photos-small/liifgan.pth
+"""  # noqa: E501
+import argparse
+import csv
+import os
+import os.path as osp
+import sys
+
+DEFAULT_ALPHAS = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1]
+
+
+def parse_args(argv=None):
+    p = argparse.ArgumentParser(
+        description=__doc__.split('\n\n')[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
+    p.add_argument('inputs', nargs='+', metavar='GT',
+                   help='GT images: files, folders or globs')
+    p.add_argument('-o', '--out', required=True, help='output folder')
+    p.add_argument('--config', required=True, help='a LIIF-GAN config')
+    p.add_argument('--checkpoint', help='its weights')
+    p.add_argument('--random-weights', action='store_true',
+                   help='allow no --checkpoint (tests only)')
+    p.add_argument('--scale', type=float, default=4.0)
+    p.add_argument('--alphas', type=float, nargs='+', default=DEFAULT_ALPHAS)
+    p.add_argument('--protocol', choices=['div2k', 'celebahq'],
+                   default='div2k')
+    p.add_argument('--max-images', type=int, default=None)
+    p.add_argument('--crop', type=int, default=96,
+                   help='side of the crop shown per alpha (GT pixels)')
+    p.add_argument('--device', default=None)
+    args = p.parse_args(argv)
+    if not args.checkpoint and not args.random_weights:
+        p.error(f'--config {args.config} without --checkpoint: pass '
+                '--checkpoint, or --random-weights to run random weights')
+    bad = [a for a in args.alphas if not 0 <= a <= 1]
+    if bad:
+        p.error(f'--alphas must be in [0, 1], got {bad}')
+    if not args.scale > 0 or args.scale != args.scale:
+        p.error(f'--scale must be a positive number, got {args.scale}')
+    return args
+
+
+def sweep(up, images, alphas, scale, protocol, metrics, progress):
+    """``{alpha: [per-image metric dicts]}`` and the first image's
+    ``(gt, {alpha: pred})``."""
+    from liifgan_mm.evaluation.benchmark import load_image
+    from liifgan_mm.evaluation.continuous_protocol import (crop_border,
+                                                           make_pair)
+    head = up.model.generator.head
+    border = crop_border(protocol, scale)
+    per = {a: [] for a in alphas}
+    first = None
+    for i, path in enumerate(images):
+        lr, gt = make_pair(protocol, load_image(path), scale)
+        preds = {}
+        for a in alphas:
+            head.alpha = a
+            pred = up(lr, gt.shape[:2])
+            per[a].append(dict(image=osp.basename(path),
+                               **metrics(pred, gt, border)))
+            if i == 0:
+                preds[a] = pred
+            progress.update(1)
+        if i == 0:
+            first = (gt, preds)
+    return per, first
+
+
+def write_csv(per, out):
+    means = []
+    for a, recs in per.items():
+        means.append(dict(alpha=a, **{
+            k: sum(r[k] for r in recs) / len(recs)
+            for k in ('PSNR', 'SSIM', 'LPIPS')}))
+    with open(osp.join(out, 'alpha_sweep.csv'), 'w', newline='') as f:
+        w = csv.DictWriter(f, ['alpha', 'PSNR', 'SSIM', 'LPIPS'])
+        w.writeheader()
+        w.writerows(means)
+    with open(osp.join(out, 'alpha_sweep_images.csv'), 'w', newline='') as f:
+        w = csv.DictWriter(f, ['alpha', 'image', 'PSNR', 'SSIM', 'LPIPS'])
+        w.writeheader()
+        w.writerows(dict(alpha=a, **r) for a, recs in per.items()
+                    for r in recs)
+    return means
+
+
+def plot_curve(means, path, title):
+    import matplotlib
+    matplotlib.use('Agg')
+    import matplotlib.pyplot as plt
+    fig, ax = plt.subplots(figsize=(5, 4))
+    xs = [m['LPIPS'] for m in means]
+    ys = [m['PSNR'] for m in means]
+    ax.plot(xs, ys, 'o-')
+    for m in means:
+        ax.annotate(f"{m['alpha']:g}", (m['LPIPS'], m['PSNR']), fontsize=8,
+                    xytext=(3, 3), textcoords='offset points')
+    ax.set_xlabel('LPIPS (lower is better)')
+    ax.set_ylabel('PSNR (dB, higher is better)')
+    ax.set_title(title, fontsize=9)
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+def plot_crops(gt, preds, per, side, path):
+    """GT and each alpha's prediction, the same centred crop."""
+    import matplotlib
+    matplotlib.use('Agg')
+    import matplotlib.pyplot as plt
+    import numpy as np
+    h, w = gt.shape[:2]
+    s = min(side, h, w)
+    y, x = (h - s) // 2, (w - s) // 2
+    panels = [('GT', gt)] + [
+        (f"alpha {a:g}\n{per[a][0]['PSNR']:.2f} dB, "
+         f"LPIPS {per[a][0]['LPIPS']:.3f}", p) for a, p in preds.items()]
+    fig, axes = plt.subplots(1, len(panels),
+                             figsize=(1.8 * len(panels), 2.2), squeeze=False)
+    for ax, (label, img) in zip(axes[0], panels):
+        crop = np.clip(np.round(img[y:y + s, x:x + s]), 0, 255)
+        ax.imshow(crop.astype(np.uint8), interpolation='nearest')
+        ax.set_title(label, fontsize=7)
+        ax.axis('off')
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+def main(argv=None):
+    """Returns the mean metrics per alpha."""
+    args = parse_args(argv)
+    import importlib.util
+    spec = importlib.util.spec_from_file_location(
+        'upsample', osp.join(osp.dirname(osp.abspath(__file__)),
+                             'upsample.py'))
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    try:
+        images = tool.collect_inputs(args.inputs)
+    except FileNotFoundError as e:
+        sys.exit(f'alpha_sweep.py: error: {e}')
+    images = images[:args.max_images] if args.max_images else images
+
+    import torch
+    from tqdm import tqdm
+    from liifgan_mm.evaluation.image_metrics import ImageMetrics
+    from liifgan_mm.evaluation.row_spec import RowSpec
+    device = args.device or ('cuda' if torch.cuda.is_available() else 'cpu')
+    spec = RowSpec('model', args.config, args.checkpoint)
+    cfg = spec.load_config()
+    if cfg.model.type != 'LIIFGAN' or not cfg.model.generator.get(
+            'head', {}).get('dual', True):
+        sys.exit(f'alpha_sweep.py: error: {args.config} is not a '
+                 'two-decoder LIIF-GAN model (no D2 to weigh)')
+    up = tool.build(spec, device, cfg, args.random_weights)
+    os.makedirs(args.out, exist_ok=True)
+    with tqdm(total=len(images) * len(args.alphas), desc='alpha sweep',
+              unit='img', file=sys.stderr) as progress:
+        per, (gt, preds) = sweep(up, images, args.alphas, args.scale,
+                                 args.protocol, ImageMetrics(device=device),
+                                 progress)
+    means = write_csv(per, args.out)
+    title = (f'{osp.basename(args.config)}\nx{args.scale:g}, '
+             f'{len(images)} images ({args.protocol})')
+    plot_curve(means, osp.join(args.out, 'perception_distortion.png'), title)
+    plot_crops(gt, preds, per, args.crop, osp.join(args.out, 'crops.png'))
+    for m in means:
+        print(f"alpha {m['alpha']:<4g} PSNR {m['PSNR']:.2f}  "
+              f"SSIM {m['SSIM']:.4f}  LPIPS {m['LPIPS']:.4f}")
+    return means
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,177 @@
+"""Tiled encoder: peak memory and time against the untiled model.
+
+Builds the paper-size LIIF-GAN generator (EDSR c64b16, mid tap after block
+8, two 256-wide LIIF decoders; random weights: time and memory do not depend
+on them) and decodes a whole output grid (``forward(size=...)``, what
+``mim test``, ``tools/upsample.py`` and the inferencer run) twice, each in a
+fresh child process:
+
+- ``untiled``: the whole input through the encoder, then the grid decoder;
+- ``tiled``: ``encoder_tile`` latents a side, each tile encoded with the
+  encoder's receptive radius as halo (34 latents for 16 blocks).
+
+Reported (``--json``: one object): per mode ``seconds``, ``peak_rss_mb``
+(the child's peak resident memory; on CUDA also ``peak_cuda_mb``,
+``torch.cuda.max_memory_allocated``) and ``output_mb`` (the output tensor
+itself, which any method must hold), and ``max_abs_diff``: tiled vs untiled
+on ``--check-input`` (a size where both fit), which must be <= 1e-5.
+
+``--rows N`` decodes only the first N output rows (the untiled encoder still
+encodes the whole input; the tiled one only the tiles those rows read), to
+measure memory without decoding a 44-Mpixel output on a small CPU.
+
+Examples::
+
+    python tools/benchmark_tiling.py --json                     # 2040x1356 x4
+    python tools/benchmark_tiling.py --device cuda --input 3456x4608 \\
+        --scale 2 --json                                         # 4608x3456 x2
+"""
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+
+ENC = dict(type='EDSRNet', in_channels=3, out_channels=3, mid_channels=64,
+           num_blocks=16)
+MLP = dict(type='MLPRefiner', out_dim=3, hidden_list=[256, 256, 256, 256])
+
+
+def parse_args(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    p.add_argument('--input', default='1356x2040', metavar='HxW',
+                   help='input size (default 1356x2040: a DIV2K photo)')
+    p.add_argument('--scale', type=float, default=4.0)
+    p.add_argument('--tile', type=int, default=96,
+                   help='encoder_tile in latents (default 96)')
+    p.add_argument('--rows', type=int, default=None,
+                   help='decode only the first N output rows')
+    p.add_argument('--modes', nargs='+', default=['untiled', 'tiled'],
+                   choices=['untiled', 'tiled'])
+    p.add_argument('--check-input', default='96x128', metavar='HxW',
+                   help='size of the exactness check (both modes, x scale)')
+    p.add_argument('--device', default='cpu')
+    p.add_argument('--threads', type=int, default=2, help='CPU threads')
+    p.add_argument('--chunk', type=int, help='eval_bsize (default: 1024 on '
+                   'CPU, 65536 on GPU)')
+    p.add_argument('--json', action='store_true')
+    p.add_argument('--child', choices=['untiled', 'tiled'],
+                   help=argparse.SUPPRESS)
+    args = p.parse_args(argv)
+    args.chunk = args.chunk or (1024 if args.device == 'cpu' else 65536)
+    return args
+
+
+def _hw(text):
+    h, w = (int(v) for v in text.lower().split('x'))
+    return h, w
+
+
+def build(args, tile=None):
+    """The paper-size generator on ``args.device``, eval mode."""
+    import logging
+
+    import torch
+    from mmengine.logging import MMLogger
+    from mmagic.utils import register_all_modules
+    torch.set_num_threads(args.threads)
+    for h in MMLogger.get_current_instance().handlers:  # stdout: JSON only
+        if type(h) is logging.StreamHandler:
+            h.setLevel(logging.ERROR)
+    register_all_modules()
+    import liifgan_mm  # noqa: F401
+    from mmagic.registry import MODELS
+    torch.manual_seed(0)
+    gen = MODELS.build(dict(
+        type='LIIFGANEDSRNet', encoder=ENC, mid_block=8, encoder_tile=tile,
+        head=dict(type='DualImplicitHead', decoder=MLP,
+                  eval_bsize=args.chunk)))
+    return gen.to(args.device).eval()
+
+
+def run(gen, x, size, rows=None):
+    """Whole-grid output (``rows``: a strip), as ``forward(size=...)``."""
+    if gen.encoder_tile:
+        return gen.predict_tiled(x, size, rows=rows)
+    return gen.head.predict(*gen.gen_features(x), size, rows=rows)
+
+
+def child(args):
+    """One mode in this (fresh) process; prints its JSON line."""
+    import torch
+    gen = build(args, args.tile if args.child == 'tiled' else None)
+    h, w = _hw(args.input)
+    size = (round(h * args.scale), round(w * args.scale))
+    rows = range(min(args.rows, size[0])) if args.rows else None
+    x = torch.randn(1, 3, h, w, generator=torch.Generator().manual_seed(0))
+    x = x.to(args.device)
+    cuda = args.device.startswith('cuda')
+    if cuda:
+        torch.cuda.synchronize()
+        torch.cuda.reset_peak_memory_stats()
+    t0 = time.perf_counter()
+    with torch.no_grad():
+        out = run(gen, x, size, rows)
+    if cuda:
+        torch.cuda.synchronize()
+    rec = dict(mode=args.child, seconds=round(time.perf_counter() - t0, 2),
+               peak_rss_mb=round(resource.getrusage(
+                   resource.RUSAGE_SELF).ru_maxrss / 1024),
+               output_mb=round(out.numel() * out.element_size() / 2**20),
+               output_shape=list(out.shape))
+    if cuda:
+        rec['peak_cuda_mb'] = round(torch.cuda.max_memory_allocated() / 2**20)
+    print(json.dumps(rec))
+
+
+def run_child(argv, mode):
+    cmd = [sys.executable, os.path.abspath(__file__), '--child', mode] + [
+        a for a in argv if a != '--json']
+    res = subprocess.run(cmd, capture_output=True, text=True,
+                         env=dict(os.environ, LIIFGAN_OFFLINE='1'))
+    if res.returncode:
+        return dict(mode=mode, error=res.stderr.strip().splitlines()[-1])
+    return json.loads(res.stdout.strip().splitlines()[-1])
+
+
+def check(args):
+    """``max_abs_diff`` of tiled vs untiled on ``--check-input``."""
+    import torch
+    gen = build(args)
+    h, w = _hw(args.check_input)
+    size = (round(h * args.scale), round(w * args.scale))
+    x = torch.randn(1, 3, h, w, generator=torch.Generator().manual_seed(1))
+    x = x.to(args.device)
+    with torch.no_grad():
+        ref = run(gen, x, size)
+        gen.encoder_tile = max(8, min(args.tile, h // 3))  # several tiles
+        out = run(gen, x, size)
+    return dict(radius=gen.receptive_radius, check_input=[h, w],
+                check_output=list(size),
+                check_tile=gen.encoder_tile,
+                max_abs_diff=float((out - ref).abs().max()))
+
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = parse_args(argv)
+    if args.child:
+        return child(args)
+    res = dict(device=args.device, threads=args.threads,
+               input=list(_hw(args.input)), scale=args.scale,
+               tile=args.tile, rows=args.rows, chunk=args.chunk)
+    res.update(check(args))
+    for mode in args.modes:
+        res[mode] = run_child(argv, mode)
+    if args.json:
+        print(json.dumps(res))
+    else:
+        for k, v in res.items():
+            print(f'{k}: {v}')
+    return res
+
+
+if __name__ == '__main__':
+    main()
