@@ -23,6 +23,9 @@ device and thread count, and reports (``--json``: one JSON object):
   own pipeline on a synthetic image; ``train_step_ratio_plain``: LIIF-GAN
   with the plain (non-fast) head.
 
+The tiled *encoder* (peak memory and time on large inputs, tiled vs
+untiled) has its own script: ``tools/benchmark_tiling.py``.
+
 Example::
 
     python tools/benchmark_decoding.py --json            # CPU, 2 threads

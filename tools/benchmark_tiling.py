@@ -11,7 +11,8 @@ fresh child process:
   encoder's receptive radius as halo (34 latents for 16 blocks).
 
 Reported (``--json``: one object): per mode ``seconds``, ``peak_rss_mb``
-(the child's peak resident memory; on CUDA also ``peak_cuda_mb``,
+(the child's peak resident memory; ``rss_before_mb``: its peak after
+imports, model and input, before decoding; on CUDA also ``peak_cuda_mb``,
 ``torch.cuda.max_memory_allocated``) and ``output_mb`` (the output tensor
 itself, which any method must hold), and ``max_abs_diff``: tiled vs untiled
 on ``--check-input`` (a size where both fit), which must be <= 1e-5.
@@ -108,6 +109,8 @@ def child(args):
     x = torch.randn(1, 3, h, w, generator=torch.Generator().manual_seed(0))
     x = x.to(args.device)
     cuda = args.device.startswith('cuda')
+    rss_before = round(resource.getrusage(
+        resource.RUSAGE_SELF).ru_maxrss / 1024)
     if cuda:
         torch.cuda.synchronize()
         torch.cuda.reset_peak_memory_stats()
@@ -119,6 +122,7 @@ def child(args):
     rec = dict(mode=args.child, seconds=round(time.perf_counter() - t0, 2),
                peak_rss_mb=round(resource.getrusage(
                    resource.RUSAGE_SELF).ru_maxrss / 1024),
+               rss_before_mb=rss_before,
                output_mb=round(out.numel() * out.element_size() / 2**20),
                output_shape=list(out.shape))
     if cuda:

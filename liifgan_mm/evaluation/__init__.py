@@ -1,6 +1,6 @@
 """Evaluation: the LPIPS metric (:mod:`.metrics`, registered in mmagic's
 METRICS) and the continuous-scale benchmark behind
-``tools/benchmark_table.py`` / ``tools/upsample_folder.py``:
+``tools/benchmark_table.py`` / ``tools/upsample.py``:
 
 - :mod:`.continuous_protocol`: input/GT making (DIV2K, CelebA-HQ) and the
   fixed-scale (x4 model) protocol;
