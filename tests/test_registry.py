@@ -8,8 +8,9 @@ def test_names_registered_in_mmagic_registries(mm):
               'VGG19PerceptualLoss']
     for name in models:
         assert mm.MODELS.get(name).__module__.startswith('liifgan_mm.')
-    assert mm.TRANSFORMS.get('RandomGroupSampling').__module__ \
-        .startswith('liifgan_mm.')
+    for name in ('RandomGroupSampling', 'FixedScaleDownSampling',
+                 'SetOutputSize'):
+        assert mm.TRANSFORMS.get(name).__module__.startswith('liifgan_mm.')
     assert mm.METRICS.get('LPIPS').__module__.startswith('liifgan_mm.')
 
 
@@ -18,7 +19,10 @@ def test_no_name_taken_from_mmagic(mm):
     ours = [(reg.MODELS, n) for n in ('LIIFGAN', 'LIIFGANEDSRNet',
                                       'DualImplicitHead',
                                       'VGG19PerceptualLoss')]
-    ours += [(reg.TRANSFORMS, 'RandomGroupSampling'), (reg.METRICS, 'LPIPS')]
+    ours += [(reg.TRANSFORMS, n) for n in ('RandomGroupSampling',
+                                           'FixedScaleDownSampling',
+                                           'SetOutputSize')]
+    ours += [(reg.METRICS, 'LPIPS')]
     for registry, name in ours:
         cls = registry.get(name)
         assert not cls.__module__.startswith('mmagic.'), name
