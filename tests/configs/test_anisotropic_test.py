@@ -75,3 +75,30 @@ def test_mim_test_per_axis_scale_and_alpha(photo_dir, tmp_path):
         assert psnr > 20
         assert f'{name}/PredH: {h}.0000' in log
         assert f'{name}/PredW: {w}.0000' in log
+
+
+def test_test_bases_take_per_axis_scales_and_sizes(mm, rng):
+    """The bases' loader/metric builders accept s, (sh, sw) and (CelebA-HQ)
+    dict(size=(H, W)); the pipelines make exact targets."""
+    import runpy
+    import numpy as np
+    from mmengine.dataset import Compose
+    base = REPO / 'configs/liifgan/_base_'
+    div2k = runpy.run_path(str(base / 'liif-edsr_div2k-continuous-test.py'))
+    gt = rng.integers(0, 255, (97, 83, 3), np.uint8)
+    steps = div2k['_pipeline']((3.2, 4.7))[1:-1]
+    out = Compose(steps)(dict(gt=gt))
+    assert out['img'].shape[:2] == (30, 17)
+    assert out['gt'].shape[:2] == (96, 80)
+    assert div2k['_name']((3.2, 4.7)) == 'x3.2x4.7'
+    assert div2k['_name'](4.5) == 'x4.5'
+    assert div2k['_metrics']((3.2, 4.7))[0]['crop_border'] == 5 + 6
+    celeba = runpy.run_path(str(base / 'celebahq-continuous-test.py'))
+    for scale, size in (((3.2, 4.7), (205, 301)),
+                        (dict(size=(96, 160)), (96, 160)), (2, (128, 128))):
+        steps = celeba['_celebahq_pipeline'](scale)[1:-1]
+        out = Compose(steps)(dict(gt=rng.integers(0, 255, (300, 300, 3),
+                                                  np.uint8)))
+        assert out['img'].shape[:2] == (64, 64)
+        assert out['gt'].shape[:2] == size
+    assert celeba['_celebahq_name'](dict(size=(96, 160))) == '96x160'
