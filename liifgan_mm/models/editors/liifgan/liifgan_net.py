@@ -1,5 +1,6 @@
 """LIIF-GAN generator: mmagic's EDSR encoder with a mid-layer tap."""
 import copy
+import warnings
 
 import torch
 from mmengine.model import BaseModule
@@ -131,8 +132,11 @@ class LIIFGANEDSRNet(BaseModule):
             decoder-2 residual (None for a single decoder); with ``size``:
             ``[B, 3, H, W]`` output (``D1 + alpha * D2``).
         """
-        if size is not None and self.encoder_tile and self.head.fast:
-            return self.predict_tiled(x, size)
+        if size is not None and self.encoder_tile:
+            if self.head.fast:
+                return self.predict_tiled(x, size)
+            warnings.warn('encoder_tile needs the fast head (head.fast=True '
+                          'and an MLPRefiner decoder): encoding untiled')
         feat1, feat2 = self.gen_features(x)
         if size is not None:
             return self.head.predict(feat1, feat2, size)

@@ -78,3 +78,12 @@ def test_encoder_sees_tiles_not_the_image(mm, monkeypatch):
 def test_bad_encoder_tile_refused(mm):
     with pytest.raises(ValueError, match='encoder_tile'):
         _generator(mm, encoder_tile=0)
+
+
+def test_plain_head_warns_and_encodes_untiled(mm):
+    gen = _generator(mm, encoder_tile=4)
+    gen.head.fast = False
+    x = torch.randn(1, 3, 9, 11)
+    with torch.no_grad(), pytest.warns(UserWarning, match='encoder_tile'):
+        out = gen(x, size=(20, 23))
+    assert out.shape == (1, 3, 20, 23)
