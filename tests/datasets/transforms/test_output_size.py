@@ -25,6 +25,7 @@ def test_output_size_forms():
     (dict(scale=(2, 0)), 'positive finite'),
     (dict(scale=(1, 2, 3)), 'one number or'),
     (dict(scale='abc'), 'must be a number'),
+    (dict(scale='3x4'), 'must be a number'),
     (dict(scale=0.01), 'empty'),
     (dict(size=(0, 4)), 'positive finite'),
     (dict(size=(4.5, 4)), 'whole number'), (dict(size='12'), 'HxW'),

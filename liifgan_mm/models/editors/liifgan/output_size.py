@@ -30,8 +30,6 @@ def _number(value, what):
 
 def scale_pair(scale):
     """``s`` or ``(sh, sw)`` -> ``(sh, sw)`` floats, validated."""
-    if isinstance(scale, str):
-        scale = [p for p in scale.replace('x', ' ').replace(',', ' ').split()]
     if isinstance(scale, (list, tuple)):
         if len(scale) == 1:
             scale = scale[0]
