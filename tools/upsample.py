@@ -31,6 +31,9 @@ import sys
 IMG_EXTENSIONS = ('.jpg', '.JPG', '.jpeg', '.JPEG', '.png', '.PNG', '.ppm',
                   '.PPM', '.bmp', '.BMP', '.tif', '.TIF', '.tiff', '.TIFF')
 DEFAULT_MAX_PIXELS = 2**28  # = output_size.MAX_PIXELS (no heavy import)
+# inputs larger than this many latents a side are encoded in tiles (an
+# input within one tile costs nothing extra: no halo inside the image)
+DEFAULT_TILE = 256
 
 
 def parse_args(argv=None):
@@ -56,7 +59,9 @@ def parse_args(argv=None):
                    "the config's model.generator.head.alpha)")
     p.add_argument('--encoder-tile', type=int, default=None, metavar='N',
                    help='LIIF-GAN: encode/decode in tiles of N latents a '
-                   'side (bounded memory, same output)')
+                   'side (bounded memory, same output to 1e-5; default: '
+                   "the config's model.generator.encoder_tile, else "
+                   f'{DEFAULT_TILE}; 0: untiled)')
     p.add_argument('--max-pixels', type=int, default=DEFAULT_MAX_PIXELS,
                    help='refuse outputs with more pixels (default 2**28)')
     p.add_argument('--device', default=None,
@@ -71,8 +76,8 @@ def parse_args(argv=None):
                 '--checkpoint, or --random-weights to run random weights')
     if not args.config and (args.alpha is not None or args.encoder_tile):
         p.error('--alpha and --encoder-tile need a LIIF-GAN --config')
-    if args.encoder_tile is not None and args.encoder_tile < 1:
-        p.error(f'--encoder-tile must be >= 1, got {args.encoder_tile}')
+    if args.encoder_tile is not None and args.encoder_tile < 0:
+        p.error(f'--encoder-tile must be >= 0, got {args.encoder_tile}')
     if args.alpha is not None and not 0 <= args.alpha <= 1:
         p.error(f'--alpha must be in [0, 1], got {args.alpha}')
     try:
@@ -172,8 +177,8 @@ def model_options(args):
         opts.update(ns.o)
     if args.alpha is not None:
         opts['model.generator.head.alpha'] = args.alpha
-    if args.encoder_tile:
-        opts['model.generator.encoder_tile'] = args.encoder_tile
+    if args.encoder_tile is not None:
+        opts['model.generator.encoder_tile'] = args.encoder_tile or None
     return opts
 
 
@@ -247,6 +252,9 @@ def main(argv=None):
         cfg = spec.load_config()
         if cfg is not None:
             check_model_flags(args, cfg)
+            if cfg.model.type == 'LIIFGAN' and args.encoder_tile is None \
+                    and not cfg.model.generator.get('encoder_tile'):
+                cfg.model.generator.encoder_tile = DEFAULT_TILE
         upsampler = build(spec, device, cfg, args.random_weights)
     except (ValueError, KeyError, FileNotFoundError) as e:
         _fail(e)

@@ -78,8 +78,10 @@ def test_alpha_and_encoder_tile_flags(tool, small, tmp_path, capsys):
     # D1 + D2/2 lies between D1 and D1 + D2 (PNG rounding: 1 level)
     assert np.all(np.minimum(zero, one) - 1 <= half)
     assert np.all(half <= np.maximum(zero, one) + 1)
+    untiled = run('untiled', '--encoder-tile', '0')
     tiled = run('tiled', '--encoder-tile', '4')
-    assert np.abs(tiled - default).max() <= 1
+    assert np.abs(tiled - untiled).max() <= 1  # 1e-5 before PNG rounding
+    assert np.abs(default - untiled).max() <= 1
 
 
 @pytest.mark.parametrize('argv,msg', [
@@ -93,6 +95,7 @@ def test_alpha_and_encoder_tile_flags(tool, small, tmp_path, capsys):
     (['--scale', '1000'], 'over the limit'),
     (['--scale', '4', '--max-pixels', '1000'], 'over the limit'),
     (['--scale', '2', '--alpha', '1.5'], '--alpha'),
+    (['--scale', '2', '--encoder-tile', '-1'], '--encoder-tile'),
 ])
 def test_bad_sizes_refused_before_work(tool, small, tmp_path, capsys, argv,
                                        msg):
@@ -161,3 +164,27 @@ def test_help_is_light():
                          capture_output=True, text=True, check=True)
     assert '--scale-hw' in res.stdout
     assert 'HEAVY False False' in res.stdout
+
+
+def test_encoder_tiled_by_default(tool, small, tmp_path, capsys,
+                                  monkeypatch):
+    """LIIF-GAN configs get DEFAULT_TILE unless the config or the flag set
+    one (0: untiled)."""
+    from liifgan_mm.models.editors.liifgan import LIIFGANEDSRNet
+    tiles = []
+    orig = LIIFGANEDSRNet.predict_tiled
+
+    def spy(self, x, size, tile=None, rows=None):
+        tiles.append(self.encoder_tile)
+        return orig(self, x, size, tile, rows)
+
+    monkeypatch.setattr(LIIFGANEDSRNet, 'predict_tiled', spy)
+    monkeypatch.setattr(tool, 'DEFAULT_TILE', 8)
+    img = str(small / 'coffee.png')
+    for flags, want in (([], [8]), (['--encoder-tile', '5'], [5]),
+                        (['--encoder-tile', '0'], [])):
+        tiles.clear()
+        code, err = _run(tool, [img, '-o', str(tmp_path / 'o.png'),
+                                '--scale', '2', *MODEL, *flags], capsys)
+        assert code == 0, err
+        assert tiles == want
