@@ -18,14 +18,13 @@ test_root = 'data/DIV2K/DIV2K_valid_HR'
 
 
 def _pipeline(scale):
-    if isinstance(scale, (list, tuple)):  # (sh, sw)
-        down = dict(type='FixedScaleDownSampling', scale=tuple(scale))
-    else:  # mmagic's own, as LIIF's configs
-        down = dict(type='RandomDownSampling', scale_min=scale,
-                    scale_max=scale)
+    # FixedScaleDownSampling(scale=s) = mmagic's RandomDownSampling(
+    # scale_min=s, scale_max=s) (tested), and takes (sh, sw) too
+    scale = tuple(scale) if isinstance(scale, (list, tuple)) else scale
     return [
         dict(type='LoadImageFromFile', key='gt', color_type='color',
-             channel_order='rgb', imdecode_backend='cv2'), down,
+             channel_order='rgb', imdecode_backend='cv2'),
+        dict(type='FixedScaleDownSampling', scale=scale),
         dict(type='PackInputs')
     ]
 
