@@ -32,12 +32,17 @@ model = dict(
             mid_channels=64,
             num_blocks=16),
         mid_block=8,
+        # test time: encode/decode in tiles of this many latents (bounded
+        # memory, same output to 1e-5); None: whole input at once
+        encoder_tile=None,
         head=dict(
             type='DualImplicitHead',
             decoder=dict(
                 type='MLPRefiner', out_dim=3,
                 hidden_list=[256, 256, 256, 256]),
             dual=True,
+            # test time: D1 + alpha * D2 (0: the L1 decoder alone)
+            alpha=1.0,
             eval_bsize=30000)),
     discriminator=dict(
         type='UNetDiscriminatorWithSpectralNorm',
