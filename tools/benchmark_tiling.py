@@ -1,8 +1,8 @@
 """Tiled encoder: peak memory and time against the untiled model.
 
 Builds the paper-size LIIF-GAN generator (EDSR c64b16, mid tap after block
-8, two 256-wide LIIF decoders; random weights: time and memory do not depend
-on them) and decodes a whole output grid (``forward(size=...)``, what
+8, two 256-wide LIIF decoders; ``--model small``: the shipped CPU recipe's,
+c32b8 and 128-wide; random weights: time and memory do not depend on them) and decodes a whole output grid (``forward(size=...)``, what
 ``mim test``, ``tools/upsample.py`` and the inferencer run) twice, each in a
 fresh child process:
 
@@ -35,9 +35,11 @@ import subprocess
 import sys
 import time
 
-ENC = dict(type='EDSRNet', in_channels=3, out_channels=3, mid_channels=64,
-           num_blocks=16)
-MLP = dict(type='MLPRefiner', out_dim=3, hidden_list=[256, 256, 256, 256])
+# paper: EDSR c64b16, mid tap after block 8, 4 x 256 MLPs; small: the
+# shipped CPU recipe (configs/liifgan/small/), c32b8, tap after 4, 2 x 128
+MODELS_ = dict(
+    paper=(dict(mid_channels=64, num_blocks=16), 8, [256, 256, 256, 256]),
+    small=(dict(mid_channels=32, num_blocks=8), 4, [128, 128]))
 
 
 def parse_args(argv=None):
@@ -51,6 +53,8 @@ def parse_args(argv=None):
                    help='decode only the first N output rows')
     p.add_argument('--modes', nargs='+', default=['untiled', 'tiled'],
                    choices=['untiled', 'tiled'])
+    p.add_argument('--model', choices=list(MODELS_), default='paper',
+                   help='generator size (default: the paper\'s)')
     p.add_argument('--check-input', default='96x128', metavar='HxW',
                    help='size of the exactness check (both modes, x scale)')
     p.add_argument('--device', default='cpu')
@@ -71,7 +75,7 @@ def _hw(text):
 
 
 def build(args, tile=None):
-    """The paper-size generator on ``args.device``, eval mode."""
+    """The ``args.model`` generator on ``args.device``, eval mode."""
     import logging
 
     import torch
@@ -85,10 +89,13 @@ def build(args, tile=None):
     import liifgan_mm  # noqa: F401
     from mmagic.registry import MODELS
     torch.manual_seed(0)
+    enc, mid, hidden = MODELS_[args.model]
     gen = MODELS.build(dict(
-        type='LIIFGANEDSRNet', encoder=ENC, mid_block=8, encoder_tile=tile,
-        head=dict(type='DualImplicitHead', decoder=MLP,
-                  eval_bsize=args.chunk)))
+        type='LIIFGANEDSRNet', mid_block=mid, encoder_tile=tile,
+        encoder=dict(type='EDSRNet', in_channels=3, out_channels=3, **enc),
+        head=dict(type='DualImplicitHead', eval_bsize=args.chunk,
+                  decoder=dict(type='MLPRefiner', out_dim=3,
+                               hidden_list=hidden))))
     return gen.to(args.device).eval()
 
 
