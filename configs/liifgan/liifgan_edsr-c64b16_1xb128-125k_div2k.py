@@ -88,4 +88,5 @@ optim_wrapper = dict(
     discriminator=dict(
         type='OptimWrapper', optimizer=dict(type='Adam', lr=1e-4)))
 param_scheduler = dict(milestones=[25_000, 50_000, 75_000, 100_000])
-default_hooks = dict(checkpoint=dict(interval=5000))
+# the best checkpoint by validation LPIPS (lower is better), not PSNR
+default_hooks = dict(checkpoint=dict(interval=5000, **_base_.gan_best))
