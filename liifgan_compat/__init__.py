@@ -23,6 +23,9 @@ fix (name in :data:`APPLIED`)  acts only when
 ``numpy-bool8``               numpy lacks ``np.bool8`` (numpy >= 2)
 ``installed-path``            mmengine/mim compute a package folder that
                               does not exist (PEP 660 editable installs)
+``config-package``            mmengine's list of packages allowed in
+                              ``pkg::path`` config names
+                              (``MODULE2PACKAGE``) lacks ``liifgan_mm``
 ============================  ==========================================
 
 What a fix did is in :data:`APPLIED` (name -> the condition it found), and
@@ -121,6 +124,15 @@ def _after_package_utils(module):
     patch_get_installed_path(module, _record)
 
 
+def _after_mmengine_config_utils(module):
+    table = getattr(module, 'MODULE2PACKAGE', None)
+    if isinstance(table, dict) and 'liifgan_mm' not in table:
+        table['liifgan_mm'] = 'liifgan_mm'
+        _record('config-package',
+                "mmengine's MODULE2PACKAGE has no liifgan_mm: added, so "
+                "'liifgan_mm::liifgan/...' config names resolve")
+
+
 def is_installed():
     """Whether the import hooks are active in this interpreter."""
     return any(isinstance(f, _Finder) for f in sys.meta_path)
@@ -142,6 +154,7 @@ def install():
         'numpy': _after_numpy,
         'mmengine.utils.package_utils': _after_package_utils,
         'mim.utils.utils': _after_package_utils,
+        'mmengine.config.utils': _after_mmengine_config_utils,
     })
     if not is_installed():
         sys.meta_path.insert(0, _Finder())

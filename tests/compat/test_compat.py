@@ -141,10 +141,23 @@ def test_installed_path_gate_both_ways(tmp_path):
 
 
 def test_editable_install_found_by_mmengine_and_mim():
-    from mim.utils import get_installed_path as mim_path
     from mmengine.utils import get_installed_path
-    for fn in (get_installed_path, mim_path):
+    fns = [get_installed_path]
+    if importlib.util.find_spec('mim') is not None:  # openmim is optional
+        from mim.utils import get_installed_path as mim_path
+        fns.append(mim_path)
+    for fn in fns:
         assert (Path(fn('liifgan_mm')) / '.mim' / 'model-index.yml').exists()
+
+
+def test_config_package_gate_both_ways():
+    from liifgan_compat import _after_mmengine_config_utils
+    missing = types.SimpleNamespace(MODULE2PACKAGE={'mmagic': 'mmagic'})
+    _after_mmengine_config_utils(missing)
+    assert missing.MODULE2PACKAGE['liifgan_mm'] == 'liifgan_mm'
+    present = types.SimpleNamespace(MODULE2PACKAGE={'liifgan_mm': 'other'})
+    _after_mmengine_config_utils(present)
+    assert present.MODULE2PACKAGE == {'liifgan_mm': 'other'}
 
 
 def test_compat_can_be_turned_off():
