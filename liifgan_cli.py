@@ -24,13 +24,16 @@ TOOLS = {
 
 
 def tools_dir():
-    """``liifgan_mm/.mim/tools`` (installed) or the repo's ``tools/``."""
+    """``liifgan_mm/.mim/tools`` (installed) or the repo's ``tools/``, with
+    symlinks resolved: in an editable install ``.mim/tools`` links to the
+    repo's ``tools/``, and the tools find the repo (checkpoints, data) from
+    their own path."""
     spec = importlib.util.find_spec('liifgan_mm')  # does not import it
     pkg = list(spec.submodule_search_locations)[0]
     for path in (osp.join(pkg, '.mim', 'tools'),
                  osp.join(osp.dirname(pkg), 'tools')):
         if osp.isdir(path):
-            return path
+            return osp.realpath(path)
     raise SystemExit(f'liifgan_mm tools not found: no {path} (reinstall '
                      'liifgan_mm: pip install -e .)')
 
