@@ -71,6 +71,9 @@ def _outputs(n):
 
 def test_hook_names_files_per_scale_and_bounds_validation(mm):
     from liifgan_mm.visualization import PerScaleVisualizationHook
+    # registered in mmagic's HOOKS under a name mmagic does not use
+    assert mm.HOOKS.get('PerScaleVisualizationHook') is \
+        PerScaleVisualizationHook
     hook = PerScaleVisualizationHook(max_images=dict(val=3))
     runner = _runner('DIV2Kx4')
     hook.before_val_epoch(runner)
