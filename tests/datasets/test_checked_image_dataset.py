@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from mmengine.config import Config
 
+from liifgan_mm.datasets import checked_image_dataset as cid
 from liifgan_mm.datasets.checked_image_dataset import required_size
 from tests.conftest import REPO
 
@@ -13,6 +14,12 @@ PIPELINE = [
     dict(type='LoadImageFromFile', key='gt', channel_order='rgb'),
     dict(type='RandomDownSampling', scale_min=1, scale_max=4, patch_size=48),
     dict(type='PackInputs')]
+
+
+@pytest.fixture(autouse=True)
+def own_cache(tmp_path, monkeypatch):
+    """The decoded-size memory goes to a fresh folder per test."""
+    monkeypatch.setenv('LIIFGAN_CACHE', str(tmp_path / 'cache'))
 
 
 def _dataset(mm, root, **kwargs):
@@ -74,3 +81,21 @@ def test_required_size_of_the_configs(mm):
         assert cfg.train_dataloader.dataset.type == 'CheckedImageDataset'
         assert required_size(Compose(cfg.train_dataloader.dataset.pipeline)
                              ) == need, name
+
+
+def test_sizes_are_remembered_until_a_file_changes(mm, bad_dir,
+                                                   monkeypatch):
+    _dataset(mm, bad_dir, skip_bad=True)
+    decoded = []
+    real = cid._decoded_size
+    monkeypatch.setattr(cid, '_decoded_size',
+                        lambda p: decoded.append(p) or real(p))
+    assert len(_dataset(mm, bad_dir, skip_bad=True)) == 2
+    # only the unreadable files are decoded again (never remembered)
+    assert sorted(p.split('/')[-1] for p in decoded) == [
+        'empty.png', 'notes.png', 'truncated.png']
+    decoded.clear()
+    cv2.imwrite(str(bad_dir / 'small.png'), np.zeros((300, 300, 3),
+                                                      np.uint8))
+    assert len(_dataset(mm, bad_dir, skip_bad=True)) == 3
+    assert 'small.png' in ' '.join(decoded)
