@@ -9,10 +9,10 @@ line per finished (image, scale)::
 ``digest`` identifies the image's content (:func:`file_digest`), so a
 file of the same name in another folder, or an edited one, is never
 served from the cache. A metric that cannot be computed on an image (too
-small for it) is ``null``. Each line is flushed as soon as it is written, so a run killed at any point
-loses at most the image it was on; a torn last line, or a line that is
-JSON but not a record, is ignored (with a warning). A cache made
-under another signature (other checkpoint, config or protocol) is moved
+small for it) is ``null``. Each line is flushed as soon as it is written,
+so a run killed at any point loses at most the image it was on; a torn
+last line, or a line that is JSON but not a record, is ignored (with a
+warning). A cache made under another signature (other checkpoint, config or protocol) is moved
 aside to ``<row>.jsonl.stale`` and the row starts over.
 """
 import hashlib

@@ -199,5 +199,5 @@ def build_upsampler(spec, device='cpu', cfg=None, kind=None,
         cfg = spec.load_config()
     if kind is None:
         kind, model_scale = describe_row(spec, cfg)
-    return ModelUpsampler(build_model(cfg, spec.checkpoint, allow_random), kind,
-                          model_scale, device=device)
+    model = build_model(cfg, spec.checkpoint, allow_random)
+    return ModelUpsampler(model, kind, model_scale, device=device)

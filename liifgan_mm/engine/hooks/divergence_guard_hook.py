@@ -17,7 +17,6 @@ from mmengine.optim import OptimWrapperDict
 from mmagic.registry import HOOKS
 
 
-
 @HOOKS.register_module()
 class DivergenceGuardHook(Hook):
     """Log skipped (non-finite) steps; stop after ``max_consecutive``.

@@ -70,3 +70,18 @@ def test_unwrapped_state_and_relayout():
     assert list(relayout(state, ['generator.conv.weight'])) == [
         'generator.conv.weight', 'discriminator.module.w',
         'perceptual_loss.vgg.w']
+
+
+def test_runner_loads_a_wrapped_checkpoint(mm, photo_dir, tmp_path):
+    """``generator.module.*`` (a multi-process run before this hook, or
+    another tool) loads fully in a 1-process runner (``mim test``)."""
+    runner = tiny_runner(tmp_path, photo_dir)
+    source = {k: v + 1 if v.is_floating_point() else v  # not the init
+              for k, v in runner.model.state_dict().items()}
+    wrapped = {k.replace('generator.', 'generator.module.', 1)
+               .replace('discriminator.', 'discriminator.module.', 1): v
+               for k, v in source.items()}
+    torch.save(dict(state_dict=wrapped, meta={}), tmp_path / 'ddp.pth')
+    runner.load_checkpoint(str(tmp_path / 'ddp.pth'))
+    for k, v in runner.model.state_dict().items():
+        assert torch.equal(v, source[k]), k
