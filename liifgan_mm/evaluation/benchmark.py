@@ -210,11 +210,10 @@ class Benchmark:
         total = len(self.images) * len(scales)
         with tqdm(total=total, initial=total - len(todo), desc=spec.name,
                   unit='img', disable=not self.progress) as bar:
-            build = self.build or build_upsampler
-            upsampler = build(spec, self.device, cfg=cfg, kind=kind,
-                              model_scale=model_scale,
-                              allow_random=self.allow_random) \
+            upsampler = self._build(spec, cfg, kind, model_scale) \
                 if todo else None
+            if todo and upsampler is None:  # reported; row left empty
+                todo = []
             for image in dict.fromkeys(im for im, _ in todo):
                 img = self._load(image)
                 for s in (s for im, s in todo if im == image):
@@ -232,6 +231,18 @@ class Benchmark:
                     self.nan_counts[(spec.name, m, s)] = nan
                 values[m][s] = float(np.mean(vals)) if vals else None
         return RowResult(spec.name, spec.is_gan(cfg), kind, values, crops)
+
+    def _build(self, spec, cfg, kind, model_scale):
+        """The row's upsampler, or None when its model cannot be built
+        (a checkpoint that does not fit: reported in one line)."""
+        build = self.build or build_upsampler
+        try:
+            return build(spec, self.device, cfg=cfg, kind=kind,
+                         model_scale=model_scale,
+                         allow_random=self.allow_random)
+        except (ValueError, FileNotFoundError) as e:
+            self._fail(f'{spec.name}: {e}')
+            return None
 
     def _evaluate(self, row, upsampler, cache, image, img, s, crop_path):
         """One (image, scale) of a row into the cache; a failure is

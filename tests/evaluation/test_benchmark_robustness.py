@@ -123,3 +123,28 @@ def test_model_rows_need_a_checkpoint_or_random_weights(two_good,
         tool.main([str(two_good), str(tmp_path / 'o'), '--row', 'Bicubic',
                    '--scales', '0'])
     assert '--scales must be positive' in capsys.readouterr().err
+
+
+def test_a_row_whose_checkpoint_does_not_fit_is_reported(mm, two_good,
+                                                         tmp_path):
+    """The other rows are evaluated; the tool exits 1 naming the row,
+    config and keys."""
+    import torch
+    from tests.evaluation.test_upsamplers import EDSR_CFG, TINY
+    torch.save(dict(state_dict={'generator.conv_first.weight':
+                                torch.zeros(1)}), tmp_path / 'other.pth')
+    rows = tmp_path / 'rows.json'
+    rows.write_text(json.dumps([dict(
+        name='EDSR(x4)', config=EDSR_CFG, cfg_options=TINY[EDSR_CFG],
+        checkpoint=str(tmp_path / 'other.pth'))]))
+    tool = load_tool('benchmark_table')
+    out = tmp_path / 'out'
+    with pytest.raises(SystemExit) as e:
+        tool.main([str(two_good), str(out), '--row', 'Bicubic', '--rows',
+                   str(rows), '--scales', '4', '--no-progress'])
+    assert e.value.code == 1
+    md = (out / 'table.md').read_text()
+    assert '| Bicubic | PSNR↑ | **' in md
+    assert '| EDSR(x4) | PSNR↑ | N/A |' in md
+    assert 'EDSR(x4): checkpoint ' in md and 'other.pth does not fit' in md
+    assert 'edsr_x4c64b16_1xb16-300k_div2k.py' in md
