@@ -148,3 +148,8 @@ def test_a_row_whose_checkpoint_does_not_fit_is_reported(mm, two_good,
     assert '| EDSR(x4) | PSNR↑ | N/A |' in md
     assert 'EDSR(x4): checkpoint ' in md and 'other.pth does not fit' in md
     assert 'edsr_x4c64b16_1xb16-300k_div2k.py' in md
+
+
+def test_tool_default_scales_are_the_papers():
+    from liifgan_mm.evaluation.continuous_protocol import PAPER_SCALES
+    assert load_tool('benchmark_table').PAPER_SCALES == PAPER_SCALES

@@ -38,16 +38,19 @@ class DivergenceGuardHook(Hook):
 
     def after_train_iter(self, runner, batch_idx, data_batch=None,
                          outputs=None):
-        skipped = [name for name, w in self._named(runner)
-                   if getattr(w, 'skipped_this_iter', False)]
-        for _, w in self._named(runner):
-            if hasattr(w, 'skipped_this_iter'):
-                w.skipped_this_iter = False
-        losses = {k: float(v.detach() if hasattr(v, "detach") else v)
+        named = self._named(runner)
+        guarded = [w for _, w in named if hasattr(w, 'skipped_this_iter')]
+        skipped = [n for n, w in named if getattr(w, 'skipped_this_iter',
+                                                  False)]
+        for w in guarded:
+            w.skipped_this_iter = False
+        losses = {k: float(v.detach() if hasattr(v, 'detach') else v)
                   for k, v in (outputs or {}).items()
                   if k.startswith('loss')}
         bad = {k: v for k, v in losses.items() if not math.isfinite(v)}
-        if not skipped and not bad:
+        # guarded wrappers decide (their skips are the same on every
+        # process); else the (local) losses
+        if not (skipped if guarded else bad):
             self.in_a_row = 0
             return
         self.in_a_row += 1
