@@ -11,7 +11,8 @@ arguments, registered in mmagic's ``HOOKS``):
   ``last_checkpoint`` (also written by rename);
 - refuses to write a checkpoint whose weights are not finite (raises,
   naming the first bad tensor: the previous checkpoint stays the last);
-- writes the one-process key layout (:mod:`.checkpoint_layout`).
+- writes the one-process key layout (:mod:`.checkpoint_layout`);
+- removes ``*.tmp`` left by a killed write when training starts again.
 
 Non-local back ends (``backend_args``) fall back to mmengine's behaviour.
 """
@@ -58,6 +59,13 @@ def _fsync(path):
 class SafeCheckpointHook(CheckpointHook):
     """``CheckpointHook`` with atomic writes, delete-after-write, a finite
     weights check and process-count-independent keys (see module doc)."""
+
+    def before_train(self, runner):
+        super().before_train(runner)
+        if self._local() and is_main_process() and osp.isdir(self.out_dir):
+            for name in os.listdir(self.out_dir):
+                if name.endswith('.pth' + TMP_SUFFIX):  # a killed write
+                    os.remove(osp.join(self.out_dir, name))
 
     def before_save_checkpoint(self, runner, checkpoint):
         bad = non_finite_keys(checkpoint.get('state_dict', {}))

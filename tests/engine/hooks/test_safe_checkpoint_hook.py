@@ -44,12 +44,14 @@ def test_kill_while_writing_keeps_the_only_checkpoint(mm, photo_dir,
     assert good['meta']['iter'] == 1
     monkeypatch.setattr(runner_module, 'save_checkpoint', real_save)
 
-    # a new process resumes from iter_1 and then keeps only the newest
+    # a new process resumes from iter_1, removes torn writes, keeps only
+    # the newest
+    (work / 'iter_9.pth.tmp').write_bytes(b'torn by an older kill')
     again = tiny_runner(tmp_path / 'again', photo_dir, iters=3, interval=1,
                         keep=1, resume=True, work_dir=str(work))
     again.train()
     assert again.iter == 3
-    assert sorted(p.name for p in work.glob('iter_*.pth')) == ['iter_3.pth']
+    assert sorted(p.name for p in work.glob('iter_*')) == ['iter_3.pth']
     assert (work / 'last_checkpoint').read_text().endswith('iter_3.pth')
 
 
