@@ -136,6 +136,14 @@ def main(argv=None):
         images = list_images(args.data_dir, args.max_images)
     except FileNotFoundError as e:
         parser.error(str(e))
+    if args.crop_image and args.crop_image not in images:
+        parser.error(f'--crop-image {args.crop_image} is not among the '
+                     f'evaluated images of {args.data_dir}')
+    try:  # before hours of evaluation, not after
+        reference = (load_reference(args.reference, args.protocol)
+                     if args.reference else None)
+    except (OSError, ValueError, KeyError) as e:
+        parser.error(f'--reference {args.reference}: {e}')
     bench = Benchmark(
         args.data_dir, osp.join(args.out_dir, 'cache'), args.scales,
         protocol=args.protocol, input_size=args.input_size, images=images,
@@ -145,8 +153,6 @@ def main(argv=None):
         resume=not args.no_resume, progress=not args.no_progress,
         allow_random=args.random_weights)
     results = bench.run(specs)
-    reference = (load_reference(args.reference, args.protocol)
-                 if args.reference else None)
     paths = write_report(results, args.out_dir, bench.scales, reference,
                          latex=args.latex, gt_crops=bench.gt_crops(),
                          title=args.title,

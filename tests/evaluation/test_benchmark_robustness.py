@@ -153,3 +153,18 @@ def test_a_row_whose_checkpoint_does_not_fit_is_reported(mm, two_good,
 def test_tool_default_scales_are_the_papers():
     from liifgan_mm.evaluation.continuous_protocol import PAPER_SCALES
     assert load_tool('benchmark_table').PAPER_SCALES == PAPER_SCALES
+
+
+@pytest.mark.parametrize('flags, message', [
+    (['--crop-image', 'nope.png'], '--crop-image nope.png is not among'),
+    (['--reference', 'missing.csv'], '--reference missing.csv:'),
+    (['--max-images', '0'], '--max-images must be at least 1')])
+def test_bad_flags_are_named_before_any_work(two_good, tmp_path, capsys,
+                                             flags, message):
+    tool = load_tool('benchmark_table')
+    with pytest.raises(SystemExit) as e:
+        tool.main([str(two_good), str(tmp_path / 'o'), '--row', 'Bicubic',
+                   *flags])
+    assert e.value.code == 2
+    assert message in capsys.readouterr().err
+    assert not (tmp_path / 'o').exists()
