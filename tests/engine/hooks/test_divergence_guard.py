@@ -46,3 +46,25 @@ def test_lr_1e6_stops_with_a_clear_message(mm, photo_dir, tmp_path):
         for k, v in state.items():
             if v.is_floating_point():
                 assert torch.isfinite(v).all(), (path, k)
+
+
+def test_plain_optim_wrapper_never_writes_nan_weights(mm, photo_dir,
+                                                      tmp_path):
+    """Without the skipping wrapper weights do turn NaN: the guard counts
+    the non-finite losses and the checkpoint hook refuses to save them."""
+    runner = tiny_runner(
+        tmp_path, photo_dir, iters=30, interval=1,
+        **{'optim_wrapper.generator.type': 'OptimWrapper',
+           'optim_wrapper.discriminator.type': 'OptimWrapper',
+           'optim_wrapper.generator.optimizer.lr': 1e6,
+           'optim_wrapper.discriminator.optimizer.lr': 1e6})
+    with pytest.raises(RuntimeError, match='not saving a checkpoint at '
+                       'iteration .*non-finite weights in') as e:
+        runner.train()
+    assert 'the last checkpoint written is intact' in str(e.value)
+    assert (tmp_path / 'work' / 'iter_1.pth').is_file()
+    for path in glob.glob(str(tmp_path / 'work' / 'iter_*.pth')):
+        state = torch.load(path, map_location='cpu',
+                           weights_only=False)['state_dict']
+        assert all(torch.isfinite(v).all() for v in state.values()
+                   if v.is_floating_point()), path
