@@ -12,7 +12,9 @@ arguments, registered in mmagic's ``HOOKS``):
 - refuses to write a checkpoint whose weights are not finite (raises,
   naming the first bad tensor: the previous checkpoint stays the last);
 - writes the one-process key layout (:mod:`.checkpoint_layout`);
-- removes ``*.tmp`` left by a killed write when training starts again.
+- removes ``*.tmp`` left by a killed write when training starts again;
+- ``save_best``: the same (write by rename, the previous best deleted
+  only after the new one is complete).
 
 Non-local back ends (``backend_args``) fall back to mmengine's behaviour.
 """
@@ -108,6 +110,35 @@ class SafeCheckpointHook(CheckpointHook):
         for old in stale:  # only now that the new one is complete
             path = osp.join(self.out_dir, self.filename_tmpl.format(old))
             if osp.isfile(path):
+                os.remove(path)
+
+    def _save_best_checkpoint(self, runner, metrics):
+        """mmengine's, with its writes made atomic and its deletion of the
+        previous best postponed until the new best is complete."""
+        if not self._local() or not self.save_best:
+            return super()._save_best_checkpoint(runner, metrics)
+        backend, real_save = self.file_backend, runner.save_checkpoint
+        doomed = []
+
+        def atomic_save(out_dir, filename, *args, **kwargs):
+            if filename.endswith(TMP_SUFFIX):  # _save_checkpoint_with_step
+                return real_save(out_dir, filename, *args, **kwargs)
+            real_save(out_dir, filename + TMP_SUFFIX, *args, **kwargs)
+            if is_main_process():
+                final = osp.join(out_dir, filename)
+                _fsync(final + TMP_SUFFIX)
+                os.replace(final + TMP_SUFFIX, final)
+
+        backend.remove = doomed.append  # instance attributes, undone below
+        runner.save_checkpoint = atomic_save
+        try:
+            super()._save_best_checkpoint(runner, metrics)
+        finally:
+            del backend.remove, runner.save_checkpoint
+        keep = {getattr(self, 'best_ckpt_path', None),
+                *getattr(self, 'best_ckpt_path_dict', {}).values()}
+        for path in doomed:
+            if path not in keep and osp.isfile(path):
                 os.remove(path)
 
     def _keep(self, runner, step):

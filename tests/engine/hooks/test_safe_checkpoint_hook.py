@@ -87,3 +87,43 @@ def test_runner_loads_a_wrapped_checkpoint(mm, photo_dir, tmp_path):
     runner.load_checkpoint(str(tmp_path / 'ddp.pth'))
     for k, v in runner.model.state_dict().items():
         assert torch.equal(v, source[k]), k
+
+
+def test_kill_while_writing_a_new_best_keeps_the_previous_best(
+        mm, photo_dir, tmp_path, monkeypatch):
+    import mmengine.runner.runner as runner_module
+    runner = tiny_runner(tmp_path, photo_dir, iters=1, interval=1, **{
+        'default_hooks.checkpoint.save_best': 'PSNR',
+        'default_hooks.checkpoint.rule': 'greater'})
+    runner.train()
+    hook = next(h for h in runner.hooks
+                if type(h).__name__ == 'SafeCheckpointHook')
+    work = tmp_path / 'work'
+    hook._save_best_checkpoint(runner, {'PSNR': 10.0})
+    assert (work / 'best_PSNR_iter_1.pth').is_file()
+
+    real_save = runner_module.save_checkpoint
+
+    def dies(checkpoint, filename, **kwargs):
+        with open(filename, 'wb') as f:
+            f.write(b'PK\x03\x04 torn')
+        raise Killed()
+
+    monkeypatch.setattr(runner_module, 'save_checkpoint', dies)
+    runner.train_loop._iter = 2
+    with pytest.raises(Killed):
+        hook._save_best_checkpoint(runner, {'PSNR': 20.0})
+    assert sorted(p.name for p in work.glob('best_*')) == [
+        'best_PSNR_iter_1.pth', 'best_PSNR_iter_2.pth.tmp']
+    assert torch.load(work / 'best_PSNR_iter_1.pth', map_location='cpu',
+                      weights_only=False)['meta']['iter'] == 1
+    assert runner.save_checkpoint.__func__  # the runner is itself again
+
+    # a restarted process knows the best from its last regular checkpoint
+    monkeypatch.setattr(runner_module, 'save_checkpoint', real_save)
+    hook.best_ckpt_path = str(work / 'best_PSNR_iter_1.pth')
+    runner.message_hub.update_info('best_score', 10.0)
+    runner.train_loop._iter = 3
+    hook._save_best_checkpoint(runner, {'PSNR': 30.0})
+    assert sorted(p.name for p in work.glob('best_*.pth')) == [
+        'best_PSNR_iter_3.pth']
