@@ -1,4 +1,7 @@
 """The CPU fix for mmengine's launchers: active only without CUDA."""
+import os
+
+import pytest
 import torch
 
 from liifgan_mm.engine import cpu_distributed as cd
@@ -48,3 +51,25 @@ def test_ddp_device_ids_dropped_for_cpu_modules():
     cd._cpu_ddp_init(init)(None, torch.nn.Linear(1, 1), device_ids=[0],
                            broadcast_buffers=False)
     assert got == {'device_ids': None, 'broadcast_buffers': False}
+
+
+@pytest.mark.parametrize('launcher', ['pytorch', 'slurm'])
+def test_mmengine_launchers_reach_init_process_group_on_cpu(monkeypatch,
+                                                            launcher):
+    """mmengine's own launcher code (patched): the slurm one would divide
+    by ``torch.cuda.device_count() == 0``, both call ``set_device``."""
+    from mmengine.dist import utils
+    calls = []
+    monkeypatch.setattr(utils.torch_dist, 'init_process_group',
+                        lambda backend, **kw: calls.append(backend))
+    env = dict(RANK='0', LOCAL_RANK='0', WORLD_SIZE='1', SLURM_PROCID='0',
+               SLURM_NTASKS='1', SLURM_NODELIST='node1',
+               MASTER_ADDR='127.0.0.1', MASTER_PORT='29999')
+    for k, v in env.items():
+        monkeypatch.setenv(k, v)
+    monkeypatch.delenv('SLURM_LOCALID', raising=False)
+    # what init_dist calls (not init_dist itself: it would switch this
+    # process to the 'spawn' start method), with mmagic's default backend
+    getattr(utils, f'_init_dist_{launcher}')('nccl')
+    assert calls == ['gloo']
+    assert os.environ['LOCAL_RANK'] == '0'
