@@ -15,4 +15,5 @@ model = dict(
 optim_wrapper = dict(
     _delete_=True,
     constructor='MultiOptimWrapperConstructor',
-    generator=dict(type='OptimWrapper', optimizer=dict(type='Adam', lr=1e-4)))
+    generator=dict(type='SkipNonFiniteOptimWrapper',
+                   optimizer=dict(type='Adam', lr=1e-4)))
