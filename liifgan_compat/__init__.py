@@ -1,56 +1,65 @@
-"""Start-up fixes that let the OpenMMLab stack run on a CPU-only PyTorch.
+"""Start-up fixes that let the OpenMMLab stack run where it otherwise breaks.
 
-Why this exists (see README, "Install"): on a machine without CUDA we
-install the CPU build of torch 2.13, but PyPI only has a CUDA-linked
-torchvision 0.28 and only ``mmcv-lite`` (no compiled ``mmcv._ext``). Three
-things then break, and all three must be fixed *before* mmagic's own
-``tools/train.py`` imports torchvision, i.e. at interpreter start-up, which is
-why ``tools/setup_env.sh`` installs ``liifgan_compat.pth`` into the venv:
+Each fix is a hook that runs right after the module it concerns is first
+imported, checks the *exact* condition it repairs, and does nothing
+otherwise; nothing heavy is imported at start-up. ``liifgan_compat.pth``
+(shipped in liifgan_mm's wheel, so ``pip uninstall`` removes it) calls
+:func:`install` at interpreter start, because mmagic's ``tools/train.py``
+imports torchvision before a config's ``custom_imports`` run. See README,
+"Install".
 
-1. ``import torchvision`` dies with ``operator torchvision::nms does not
-   exist``: its compiled ``_C`` fails to load, yet ``_meta_registrations``
-   registers a fake kernel for ``torchvision::nms`` unconditionally. We define
-   that one schema, with a kernel that raises a clear error, only when
-   torchvision's own loader reported that ``_C`` could not be loaded.
-2. ``import mmagic.models`` imports ``mmcv.ops``, whose loaders import the
-   compiled ``mmcv._ext``. When (and only when) ``mmcv._ext`` cannot be found
-   we provide a stand-in module whose functions raise a clear error when
-   called, so mmcv's pure-PyTorch paths work and compiled ops fail loudly.
-3. ``torch.load`` defaults to ``weights_only=True`` and rejects mmengine
-   checkpoints (``--resume``, ``mim test --checkpoint``). We allow-list exactly
-   the classes mmengine writes into a checkpoint (see ``checkpoint.py``).
+============================  ==========================================
+fix (name in :data:`APPLIED`)  acts only when
+============================  ==========================================
+``torchvision-nms-schema``    torchvision's own loader reports that its
+                              compiled ``_C`` did not load (CUDA-built
+                              torchvision beside CPU torch)
+``mmcv-ext-standin``          ``mmcv.ops`` asks for ``mmcv._ext`` and no
+                              ``mmcv._ext`` exists (mmcv-lite)
+``checkpoint-allowlist``      ``torch.load`` defaults to
+                              ``weights_only=True`` (torch >= 2.6, or
+                              ``TORCH_FORCE_WEIGHTS_ONLY_LOAD``) and torch
+                              has ``add_safe_globals``
+``numpy-bool8``               numpy lacks ``np.bool8`` (numpy >= 2)
+``installed-path``            mmengine/mim compute a package folder that
+                              does not exist (PEP 660 editable installs)
+``config-package``            mmengine's list of packages allowed in
+                              ``pkg::path`` config names
+                              (``MODULE2PACKAGE``) lacks ``liifgan_mm``
+============================  ==========================================
 
-4. On numpy >= 2 (a modern CUDA stack), mmagic 1.2.0 fails on
-   ``np.bool8``, an alias numpy 2 removed (its only such use). We restore
-   that one alias, and only when numpy lacks it.
-
-Every hook is lazy: nothing heavy is imported at start-up; each fix runs when
-the module it concerns is first imported, and does nothing on a machine
-where the compiled pieces load.
+What a fix did is in :data:`APPLIED` (name -> the condition it found), and
+on stderr with ``LIIFGAN_COMPAT_VERBOSE=1``. ``LIIFGAN_COMPAT=0`` turns every
+fix off. No fix makes a capability check lie: ``mmcv._ext`` stays
+unimportable and ``mmengine``'s ``mmcv_full_available()`` answers False on
+mmcv-lite.
 """
 import importlib.abc
 import importlib.machinery
+import os
 import sys
 
-__all__ = ['install', 'is_installed']
+__all__ = ['install', 'is_installed', 'APPLIED']
 
+APPLIED = {}  # fix name -> the condition that made it act
 _HOOKS = {}  # module name -> callable(module) run right after it executes
-_STANDINS = {}  # module name -> callable() building a stand-in if missing
+
+
+def _record(name, condition):
+    """Note that fix ``name`` acted because of ``condition``."""
+    APPLIED[name] = condition
+    if os.environ.get('LIIFGAN_COMPAT_VERBOSE') == '1':
+        print(f'[liifgan_compat] {name}: {condition}', file=sys.stderr)
 
 
 class _Finder(importlib.abc.MetaPathFinder):
     """Meta-path finder that wraps a few named modules' loaders."""
 
     def find_spec(self, name, path, target=None):
-        if name not in _HOOKS and name not in _STANDINS:
+        if name not in _HOOKS:
             return None
         spec = importlib.machinery.PathFinder.find_spec(name, path)
-        if spec is None:
-            if name in _STANDINS:
-                return importlib.machinery.ModuleSpec(
-                    name, _StandinLoader(_STANDINS[name]))
-            return None
-        if name in _HOOKS and spec.loader is not None:
+        if spec is not None and spec.loader is not None:
             spec.loader = _HookedLoader(spec.loader, _HOOKS[name])
         return spec
 
@@ -71,37 +80,57 @@ class _HookedLoader(importlib.abc.Loader):
         return getattr(self._loader, name)
 
 
-class _StandinLoader(importlib.abc.Loader):
-
-    def __init__(self, build):
-        self._build = build
-
-    def create_module(self, spec):
-        return self._build()
-
-    def exec_module(self, module):
-        pass
-
-
 def _after_torchvision_extension(module):
+    if module._has_ops():
+        return
     from .torchvision_ops import define_missing_ops
-    if not module._has_ops():
-        define_missing_ops()
+    if define_missing_ops():
+        import importlib.metadata as md
+
+        import torch
+        try:  # torchvision itself is still initialising
+            tv = md.version('torchvision')
+        except md.PackageNotFoundError:
+            tv = '?'
+        _record('torchvision-nms-schema',
+                f'torchvision {tv} could not load its compiled ops (_C) '
+                f'beside torch {torch.__version__}')
 
 
-def _mmcv_ext_standin():
-    from .mmcv_ext import build_standin
-    return build_standin()
+def _after_mmcv_ext_loader(module):
+    from .mmcv_ext import patch_load_ext
+    if patch_load_ext(module):
+        _record('mmcv-ext-standin',
+                'no mmcv._ext (mmcv-lite): mmcv.ops load a stand-in whose '
+                'compiled ops raise when called')
 
 
 def _after_mmengine_checkpoint(module):
-    from .checkpoint import allow_mmengine_checkpoints
-    allow_mmengine_checkpoints()
+    from .checkpoint import allow_mmengine_checkpoints, weights_only_default
+    condition = weights_only_default()
+    if condition and allow_mmengine_checkpoints():
+        _record('checkpoint-allowlist', condition)
 
 
 def _after_numpy(module):
     if not hasattr(module, 'bool8'):
         module.bool8 = module.bool_
+        _record('numpy-bool8', f'numpy {getattr(module, "__version__", "?")}'
+                ' has no np.bool8 (mmagic 1.2.0 uses it)')
+
+
+def _after_package_utils(module):
+    from .installed_path import patch_get_installed_path
+    patch_get_installed_path(module, _record)
+
+
+def _after_mmengine_config_utils(module):
+    table = getattr(module, 'MODULE2PACKAGE', None)
+    if isinstance(table, dict) and 'liifgan_mm' not in table:
+        table['liifgan_mm'] = 'liifgan_mm'
+        _record('config-package',
+                "mmengine's MODULE2PACKAGE has no liifgan_mm: added, so "
+                "'liifgan_mm::liifgan/...' config names resolve")
 
 
 def is_installed():
@@ -110,19 +139,25 @@ def is_installed():
 
 
 def install():
-    """Activate the hooks (idempotent).
+    """Activate the hooks (idempotent; ``LIIFGAN_COMPAT=0``: do nothing).
 
     Modules that were already imported before this call are fixed on the spot
-    where that is still possible (checkpoint allow-list); torchvision must not
-    have been imported before, which is why the ``.pth`` file calls this.
+    where that is still possible; torchvision must not have been imported
+    before, which is why the ``.pth`` file calls this.
     """
-    _HOOKS['torchvision.extension'] = _after_torchvision_extension
-    _HOOKS['mmengine.runner.checkpoint'] = _after_mmengine_checkpoint
-    _HOOKS['numpy'] = _after_numpy
-    _STANDINS['mmcv._ext'] = _mmcv_ext_standin
+    if os.environ.get('LIIFGAN_COMPAT') == '0':
+        return
+    _HOOKS.update({
+        'torchvision.extension': _after_torchvision_extension,
+        'mmcv.utils.ext_loader': _after_mmcv_ext_loader,
+        'mmengine.runner.checkpoint': _after_mmengine_checkpoint,
+        'numpy': _after_numpy,
+        'mmengine.utils.package_utils': _after_package_utils,
+        'mim.utils.utils': _after_package_utils,
+        'mmengine.config.utils': _after_mmengine_config_utils,
+    })
     if not is_installed():
         sys.meta_path.insert(0, _Finder())
-    if 'mmengine.runner.checkpoint' in sys.modules:
-        _after_mmengine_checkpoint(sys.modules['mmengine.runner.checkpoint'])
-    if 'numpy' in sys.modules:
-        _after_numpy(sys.modules['numpy'])
+    for name, hook in _HOOKS.items():
+        if name in sys.modules and name != 'torchvision.extension':
+            hook(sys.modules[name])

@@ -14,6 +14,7 @@ let a checkpoint fetch any attribute of any allowed object, so the pickle's
 returns functions defined on ``HistoryBuffer`` itself.
 """
 import collections
+import os
 import pickle
 
 import numpy as np
@@ -50,5 +51,43 @@ def mmengine_safe_globals():
             (_history_buffer_getattr, 'builtins.getattr')]
 
 
+def _version_tuple(version):
+    parts = []
+    for p in version.split('+')[0].split('.')[:2]:
+        digits = ''.join(c for c in p if c.isdigit())
+        parts.append(int(digits or 0))
+    return tuple(parts)
+
+
+def weights_only_default(version=None, environ=None):
+    """Why ``torch.load`` refuses mmengine checkpoints here, or ``None``.
+
+    True conditions: torch >= 2.6 (``weights_only=True`` by default) or
+    ``TORCH_FORCE_WEIGHTS_ONLY_LOAD`` set, and torch has ``add_safe_globals``
+    (older torches neither refuse nor can be told what to allow)."""
+    version = torch.__version__ if version is None else version
+    environ = os.environ if environ is None else environ
+    if not hasattr(torch.serialization, 'add_safe_globals'):
+        return None
+    if _version_tuple(version) >= (2, 6):
+        return (f'torch {version} loads with weights_only=True by default '
+                'and rejects mmengine checkpoints')
+    if environ.get('TORCH_FORCE_WEIGHTS_ONLY_LOAD', '0') not in ('0', ''):
+        return ('TORCH_FORCE_WEIGHTS_ONLY_LOAD is set: torch.load rejects '
+                'mmengine checkpoints')
+    return None
+
+
+_DONE = False
+
+
 def allow_mmengine_checkpoints():
-    torch.serialization.add_safe_globals(mmengine_safe_globals())
+    """Add :func:`mmengine_safe_globals` once. Returns True when it did now
+    (False: already done, or torch has no ``add_safe_globals``)."""
+    global _DONE
+    add = getattr(torch.serialization, 'add_safe_globals', None)
+    if _DONE or add is None:
+        return False
+    add(mmengine_safe_globals())
+    _DONE = True
+    return True

@@ -17,18 +17,21 @@ _SCHEMAS = {
 
 def _missing(*args, **kwargs):
     raise RuntimeError(
-        'torchvision::nms/qnms are not available: the installed torchvision was '
-        'built against CUDA and its compiled ops cannot load beside the CPU '
-        'build of torch. Install a torchvision that matches your torch to '
+        'torchvision::nms/qnms are not available: torchvision.extension.'
+        '_has_ops() is False (its compiled _C did not load beside this '
+        'torch; liifgan_compat defined these schemas only so that '
+        'torchvision imports). Install a torchvision that matches your torch to '
         'use torchvision.ops (liifgan_mm itself does not need them).')
 
 
 def define_missing_ops():
-    """Define the schemas once; no-op if something already defined them."""
+    """Define the schemas once; no-op if something already defined them.
+    Returns True when it defined them now."""
     global _LIB
     if _LIB is not None or hasattr(torch.ops.torchvision, 'nms'):
-        return
+        return False
     _LIB = torch.library.Library('torchvision', 'DEF')
     for name, schema in _SCHEMAS.items():
         _LIB.define(schema)
         _LIB.impl(name, _missing, 'CompositeExplicitAutograd')
+    return True

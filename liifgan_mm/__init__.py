@@ -11,5 +11,6 @@ import liifgan_compat
 liifgan_compat.install()
 
 from . import datasets, engine, evaluation, models  # noqa: E402,F401
+from . import visualization  # noqa: E402,F401
 
 __version__ = '0.1.0'

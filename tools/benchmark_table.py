@@ -16,15 +16,18 @@ Example (DIV2K validation HR folder, paper protocol)::
         --reference paper --latex
 
 CelebA-HQ (64 px input, target 64*s): add ``--protocol celebahq``.
+
+Every model row needs a checkpoint (``--random-weights`` runs random
+weights instead, for tests). An unreadable image, or an image/scale that
+cannot be evaluated, is reported in one line and left out; the run goes on
+and exits 1 at the end. A metric an image is too small for (SSIM at x7 on a
+40 px image) is left out of that mean and counted in the table's notes.
 """  # noqa: E501
 import argparse
 import os.path as osp
+import sys
 
-from liifgan_mm.evaluation.benchmark import Benchmark, CropSpec, list_images
-from liifgan_mm.evaluation.continuous_protocol import PAPER_SCALES
-from liifgan_mm.evaluation.report import load_reference, write_report
-from liifgan_mm.evaluation.row_spec import (check_unique, load_rows_file,
-                                            paper_order, parse_row)
+PAPER_SCALES = (2, 3, 4, 4.5, 5, 5.5, 6, 6.5, 7)  # = continuous_protocol's
 
 PROTOCOL_NOTE = dict(
     div2k='Protocol (LIIF, DIV2K): input = bicubic(GT) at floor(H/s) x '
@@ -70,32 +73,24 @@ def parse_args(argv=None):
                    help='ignore results cached by earlier runs')
     p.add_argument('--no-progress', action='store_true')
     p.add_argument('--title', help='table heading')
+    p.add_argument('--random-weights', action='store_true',
+                   help='allow model rows without a checkpoint (random '
+                   'weights, meaningless numbers: tests only)')
     args = p.parse_args(argv)
     if not args.row and not args.rows:
         p.error('give at least one --row or --rows')
-    return args
+    if any(s <= 0 for s in args.scales):
+        p.error(f'--scales must be positive: {args.scales}')
+    if args.max_images is not None and args.max_images < 1:
+        p.error('--max-images must be at least 1')
+    if not osp.isdir(args.data_dir):
+        p.error(f'data_dir {args.data_dir} is not a folder')
+    return args, p
 
 
-def main(argv=None):
-    args = parse_args(argv)
-    specs = load_rows_file(args.rows) if args.rows else []
-    specs = specs + [parse_row(r) for r in args.row]
-    specs = paper_order(check_unique(specs))
-    device = args.device
-    if device is None:
-        import torch
-        device = 'cuda' if torch.cuda.is_available() else 'cpu'
-    images = list_images(args.data_dir, args.max_images)
-    bench = Benchmark(
-        args.data_dir, osp.join(args.out_dir, 'cache'), args.scales,
-        protocol=args.protocol, input_size=args.input_size, images=images,
-        lpips_net=args.lpips_net, device=device,
-        crop=CropSpec(args.crop_image, tuple(args.crop_center),
-                      args.crop_size),
-        resume=not args.no_resume, progress=not args.no_progress)
-    results = bench.run(specs)
-    reference = (load_reference(args.reference, args.protocol)
-                 if args.reference else None)
+def _note(args, images, specs, bench):
+    """The table's notes: protocol, random rows, NaN counts, failures."""
+    from liifgan_mm.evaluation.continuous_protocol import scale_name
     note = PROTOCOL_NOTE[args.protocol].format(
         net=args.lpips_net, n=args.input_size) + \
         f' {len(images)} images from {args.data_dir}.'
@@ -103,11 +98,73 @@ def main(argv=None):
     if random_init:
         note += ('\nNO CHECKPOINT, random weights (meaningless numbers): '
                  + ', '.join(random_init) + '.')
+    for (row, metric, s), n in bench.nan_counts.items():
+        note += (f'\n{row} {metric} at {scale_name(s)}: {n} image(s) too '
+                 'small for the metric, left out of the mean.')
+    if bench.failures:
+        note += (f'\n{len(bench.failures)} FAILURE(S), left out of the '
+                 'means: ' + ' | '.join(bench.failures))
+    return note
+
+
+def main(argv=None):
+    args, parser = parse_args(argv)
+    from liifgan_mm.evaluation.benchmark import (Benchmark, CropSpec,
+                                                 list_images)
+    from liifgan_mm.evaluation.report import load_reference, write_report
+    from liifgan_mm.evaluation.row_spec import (check_unique,
+                                                load_rows_file, paper_order,
+                                                parse_row)
+    try:
+        specs = load_rows_file(args.rows) if args.rows else []
+        specs = specs + [parse_row(r) for r in args.row]
+        specs = paper_order(check_unique(specs))
+    except (ValueError, TypeError, OSError) as e:
+        parser.error(str(e))
+    for spec in specs:
+        if spec.config and not spec.checkpoint and not args.random_weights:
+            parser.error(f'row {spec.name!r} has no checkpoint: give '
+                         'NAME=CONFIG:CHECKPOINT, or --random-weights')
+        if spec.checkpoint and not osp.isfile(spec.checkpoint):
+            parser.error(f'row {spec.name!r}: checkpoint {spec.checkpoint} '
+                         'does not exist')
+    device = args.device
+    if device is None:
+        import torch
+        device = 'cuda' if torch.cuda.is_available() else 'cpu'
+    try:
+        images = list_images(args.data_dir, args.max_images)
+    except FileNotFoundError as e:
+        parser.error(str(e))
+    if args.crop_image and args.crop_image not in images:
+        parser.error(f'--crop-image {args.crop_image} is not among the '
+                     f'evaluated images of {args.data_dir}')
+    try:  # before hours of evaluation, not after
+        reference = (load_reference(args.reference, args.protocol)
+                     if args.reference else None)
+    except (OSError, ValueError, KeyError) as e:
+        parser.error(f'--reference {args.reference}: {e}')
+    bench = Benchmark(
+        args.data_dir, osp.join(args.out_dir, 'cache'), args.scales,
+        protocol=args.protocol, input_size=args.input_size, images=images,
+        lpips_net=args.lpips_net, device=device,
+        crop=CropSpec(args.crop_image, tuple(args.crop_center),
+                      args.crop_size),
+        resume=not args.no_resume, progress=not args.no_progress,
+        allow_random=args.random_weights)
+    results = bench.run(specs)
     paths = write_report(results, args.out_dir, bench.scales, reference,
                          latex=args.latex, gt_crops=bench.gt_crops(),
-                         title=args.title, note=note)
+                         title=args.title,
+                         note=_note(args, images, specs, bench))
     for kind, path in paths.items():
         print(f'{kind}: {path}')
+    if bench.failures:
+        for line in bench.failures:
+            print(f'FAILED: {line}', file=sys.stderr)
+        print(f'{len(bench.failures)} failure(s): the table leaves them '
+              'out', file=sys.stderr)
+        raise SystemExit(1)
     return paths
 
 

@@ -52,7 +52,11 @@ def parse_args(argv=None):
                    help='fine-tune iterations (default 100: ~2 min on 2 CPU '
                    'cores, ~3.5 min with its evaluation)')
     p.add_argument('--device', default=None)
-    return p.parse_args(argv)
+    args = p.parse_args(argv)
+    if not osp.isfile(args.rows):
+        p.error(f'--rows: no such file: {args.rows} (the shipped models are '
+                'in a clone of the repo: git clone ... && pip install -e .)')
+    return args
 
 
 def subset(val_dir, n, out):

@@ -13,11 +13,11 @@ import argparse
 import hashlib
 from pathlib import Path
 
-import torch
-
 
 def publish(src, dst, fp16=True):
     """Write the generator-only checkpoint; returns its sha256."""
+    import torch  # after argparse: --help answers at once
+
     from liifgan_compat.checkpoint import allow_mmengine_checkpoints
     allow_mmengine_checkpoints()  # mmengine's message hub, weights_only
     ckpt = torch.load(src, map_location='cpu', weights_only=True)
@@ -41,6 +41,8 @@ def main(argv=None):
     p.add_argument('dst')
     p.add_argument('--fp32', action='store_true')
     args = p.parse_args(argv)
+    if not Path(args.src).is_file():
+        p.error(f'src: no such file: {args.src}')
     sha = publish(args.src, args.dst, fp16=not args.fp32)
     size = Path(args.dst).stat().st_size / 2**20
     print(f'{args.dst}: {size:.2f} MB, sha256 {sha}')

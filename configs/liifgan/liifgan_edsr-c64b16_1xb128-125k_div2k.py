@@ -77,20 +77,42 @@ train_pipeline = [
     dict(type='RandomGroupSampling', patch_size=patch_size, subpixel=False),
     dict(type='PackInputs')
 ]
+# CheckedImageDataset: mmagic's BasicImageDataset that decodes and
+# size-checks every image before training (skip_bad=True drops bad ones).
 train_dataloader = dict(
     batch_size=128,
     dataset=dict(
+        type='CheckedImageDataset',
         data_root='data/DIV2K/DIV2K_train_HR',
         ann_file='',
         data_prefix=dict(gt=''),
         pipeline=train_pipeline))
 
 train_cfg = dict(max_iters=125_000, val_interval=5000)
+# SkipNonFiniteOptimWrapper: OptimWrapper that skips a step with a NaN/inf
+# loss or gradient (default_hooks.divergence_guard stops after 10 in a row).
 optim_wrapper = dict(
     _delete_=True,
     constructor='MultiOptimWrapperConstructor',
-    generator=dict(type='OptimWrapper', optimizer=dict(type='Adam', lr=1e-4)),
-    discriminator=dict(
-        type='OptimWrapper', optimizer=dict(type='Adam', lr=1e-4)))
+    generator=dict(type='SkipNonFiniteOptimWrapper',
+                   optimizer=dict(type='Adam', lr=1e-4)),
+    discriminator=dict(type='SkipNonFiniteOptimWrapper',
+                       optimizer=dict(type='Adam', lr=1e-4)))
 param_scheduler = dict(milestones=[25_000, 50_000, 75_000, 100_000])
-default_hooks = dict(checkpoint=dict(interval=5000))
+# Multi-process training (`--launcher pytorch|slurm`): generator and
+# discriminator each in their own DDP, as mmagic's GAN configs (the default
+# wrapper fails: "optim_context should be called by each optimizer
+# separately"). Every LIIF-GAN, LIIF and SRGAN config here inherits this.
+model_wrapper_cfg = dict(
+    type='MMSeparateDistributedDataParallel', broadcast_buffers=False,
+    find_unused_parameters=False)
+# Reliability (README "Reliability"): checkpoints written atomically, the
+# old one deleted only after the new one is complete, never with non-finite
+# weights, with one-process keys; loads map keys to the running layout; a
+# diverged run stops after `max_consecutive` skipped steps in a row.
+# The best checkpoint is chosen by validation LPIPS (lower is better), not PSNR.
+default_hooks = dict(
+    checkpoint=dict(type='SafeCheckpointHook', interval=5000,
+                    **_base_.gan_best),
+    checkpoint_layout=dict(type='CheckpointLayoutHook'),
+    divergence_guard=dict(type='DivergenceGuardHook', max_consecutive=10))

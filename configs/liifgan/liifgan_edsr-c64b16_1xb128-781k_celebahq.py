@@ -47,5 +47,7 @@ param_scheduler = dict(milestones=[781_250])
 # test setting: CelebA-HQ instead of the DIV2K one of the first base
 val_dataloader = dict(_delete_=True, **_base_.celebahq_val_dataloader)
 val_evaluator = dict(_delete_=True, **_base_.celebahq_val_evaluator)
+default_hooks = dict(
+    checkpoint=dict(save_best='CelebAHQx4/LPIPS', rule='less'))
 test_dataloader = _base_.celebahq_test_dataloader
 test_evaluator = _base_.celebahq_test_evaluator

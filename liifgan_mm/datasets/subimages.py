@@ -2,11 +2,14 @@
 from pathlib import Path
 
 
-def write_subimages(src_dir, dst_dir, crop=480, step=240):
+def write_subimages(src_dir, dst_dir, crop=480, step=240, progress=None):
     """Tile every PNG of ``src_dir`` into ``crop``-px sub-images ``step`` px
     apart (mmagic's DIV2K "sub" protocol) in ``dst_dir``: training reads
     small files instead of decoding 2040-px photos per sample. Idempotent;
     tiles of photos no longer in ``src_dir`` are removed.
+
+    ``progress``: optional wrapper of the sorted source file list (e.g.
+    ``tqdm``) to show progress.
 
     Returns:
         int: the number of tiles.
@@ -15,7 +18,8 @@ def write_subimages(src_dir, dst_dir, crop=480, step=240):
     src_dir, dst_dir = Path(src_dir), Path(dst_dir)
     dst_dir.mkdir(parents=True, exist_ok=True)
     wanted = set()
-    for f in sorted(src_dir.glob('*.png')):
+    files = sorted(src_dir.glob('*.png'))
+    for f in (progress(files) if progress else files):
         done = dst_dir / f'{f.stem}.tiles'
         if done.exists():
             wanted.update(done.read_text().split())

@@ -4,8 +4,9 @@ METRICS) and the continuous-scale benchmark behind
 
 - :mod:`.continuous_protocol`: input/GT making (DIV2K, CelebA-HQ) and the
   fixed-scale (x4 model) protocol;
-- :mod:`.row_spec`, :mod:`.upsamplers`: table rows -> bicubic or mmagic
-  models from config + checkpoint;
+- :mod:`.row_spec`, :mod:`.upsamplers`, :mod:`.checkpoint_loading`: table
+  rows -> bicubic or mmagic models from config + checkpoint, loaded
+  strictly (``build_model``/``build_upsampler``, shared by every tool);
 - :mod:`.image_metrics`, :mod:`.result_cache`, :mod:`.benchmark`: metrics,
   resumable per-row cache, the images x scales loop;
 - :mod:`.table`, :mod:`.paper_reference`, :mod:`.plots`, :mod:`.report`:

@@ -10,10 +10,19 @@ row counts images x scales.
 
 The same crop (fractions of the GT frame) of one image is saved per row and
 scale, for the crop grid.
+
+Bad input never stops the run or poisons a number: an unreadable image, or
+an (image, scale) whose evaluation fails, is reported in one line naming it
+and left out (``Benchmark.failures``; the tool exits non-zero); a metric an
+image is too small for is NaN for that image, left out of the mean and
+counted (``Benchmark.nan_counts``). Cached results are keyed by each file's
+size and hash, never by its name alone.
 """
 import hashlib
+import math
 import os
 import os.path as osp
+import warnings
 from dataclasses import dataclass, field
 
 import mmcv
@@ -25,10 +34,10 @@ from .continuous_protocol import (CELEBAHQ_INPUT_SIZE, PAPER_SCALES,
                                   check_protocol, crop_border, make_pair,
                                   scale_name)
 from .image_metrics import METRICS, ImageMetrics
-from .result_cache import RowCache, row_slug
+from .result_cache import RowCache, file_digest, row_slug
 from .upsamplers import build_upsampler, describe_row, supports_scale
 
-CACHE_VERSION = 1  # bump when the metric computation changes
+CACHE_VERSION = 2  # bump when the metric computation changes
 
 
 @dataclass
@@ -82,8 +91,21 @@ def list_images(folder, max_images=None):
 
 
 def load_image(path):
-    """``[H, W, 3]`` RGB uint8, read as the test configs do (cv2)."""
-    return mmcv.imread(path, flag='color', channel_order='rgb', backend='cv2')
+    """``[H, W, 3]`` RGB uint8, read as the test configs do (cv2).
+
+    Raises:
+        ValueError: naming ``path`` when it is not a readable image
+            (empty, truncated, not an image).
+    """
+    try:
+        img = mmcv.imread(path, flag='color', channel_order='rgb',
+                          backend='cv2')
+    except Exception as e:  # cv2.error without the file name
+        raise ValueError(f'{path}: cannot be read as an image '
+                         f'({type(e).__name__})') from e
+    if img is None or img.size == 0:
+        raise ValueError(f'{path}: cannot be read as an image')
+    return img
 
 
 def save_png(path, img):
@@ -115,15 +137,24 @@ class Benchmark:
         resume (bool): reuse caches of earlier runs.
         progress (bool): show progress bars.
         build (callable, optional): ``(spec, device, cfg=, kind=,
-            model_scale=) -> upsampler``, given the row's loaded config and
-            :func:`~.upsamplers.describe_row` (default
+            model_scale=, allow_random=) -> upsampler``, given the row's
+            loaded config and :func:`~.upsamplers.describe_row` (default
             :func:`~.upsamplers.build_upsampler`).
+        allow_random (bool): rows without a checkpoint run random weights
+            (else building them raises).
+
+    Attributes:
+        failures (list[str]): one line per image that could not be read
+            or (row, image, scale) that could not be evaluated.
+        nan_counts (dict): ``{(row, metric, scale): n}`` images whose
+            metric could not be computed (too small), left out of means.
     """
 
     def __init__(self, data_dir, cache_dir, scales=PAPER_SCALES,
                  protocol='div2k', input_size=CELEBAHQ_INPUT_SIZE,
                  images=None, lpips_net='alex', device='cpu', crop=None,
-                 resume=True, progress=True, build=None):
+                 resume=True, progress=True, build=None,
+                 allow_random=False):
         check_protocol(protocol)
         self.data_dir, self.cache_dir = data_dir, cache_dir
         self.scales = [float(s) for s in scales]
@@ -133,7 +164,29 @@ class Benchmark:
         self.crop = crop or CropSpec()
         self.crop_image = self.crop.image or self.images[0]
         self.resume, self.progress, self.build = resume, progress, build
+        self.allow_random = allow_random
         self.metrics = ImageMetrics(lpips_net, device=device)
+        self.failures, self.nan_counts = [], {}
+        self.digests = {im: self._digest(im) for im in self.images}
+
+    def _digest(self, image):
+        try:
+            return file_digest(osp.join(self.data_dir, image))
+        except OSError as e:  # unreadable file: reported when loaded
+            return f'unreadable-{e.errno}'
+
+    def _fail(self, line):
+        if line not in self.failures:
+            self.failures.append(line)
+            warnings.warn(line)
+
+    def _load(self, image):
+        """The image, or None (reported) if it cannot be read."""
+        try:
+            return load_image(osp.join(self.data_dir, image))
+        except (OSError, ValueError) as e:
+            self._fail(str(e))
+            return None
 
     def run_row(self, spec):
         """Evaluate (or read back) one :class:`~.row_spec.RowSpec`."""
@@ -146,36 +199,80 @@ class Benchmark:
                          resume=self.resume)
         scales = [s for s in self.scales
                   if supports_scale(kind, model_scale, s)]
-        crop_dir = osp.join(self.cache_dir, 'crops',
-                            f'{slug}-{sig}-{self.crop.tag(self.crop_image)}')
+        crop_dir = osp.join(self.cache_dir, 'crops', f'{slug}-{sig}-'
+                            f'{self._crop_tag()}')
         crops = {s: osp.join(crop_dir, f'{scale_name(s)}.png')
                  for s in scales}
+        dig = self.digests
         todo = [(im, s) for im in self.images for s in scales
-                if (im, s) not in cache or
+                if (im, s, dig[im]) not in cache or
                 (im == self.crop_image and not osp.exists(crops[s]))]
         total = len(self.images) * len(scales)
         with tqdm(total=total, initial=total - len(todo), desc=spec.name,
                   unit='img', disable=not self.progress) as bar:
-            build = self.build or build_upsampler
-            upsampler = build(spec, self.device, cfg=cfg, kind=kind,
-                              model_scale=model_scale) if todo else None
+            upsampler = self._build(spec, cfg, kind, model_scale) \
+                if todo else None
+            if todo and upsampler is None:  # reported; row left empty
+                todo = []
             for image in dict.fromkeys(im for im, _ in todo):
-                img = load_image(osp.join(self.data_dir, image))
+                img = self._load(image)
                 for s in (s for im, s in todo if im == image):
-                    lr, gt = make_pair(self.protocol, img, s, self.input_size)
-                    pred = upsampler(lr, gt.shape[:2])
-                    if image == self.crop_image:
-                        save_png(crops[s], self.crop.crop(pred))
-                    if (image, s) not in cache:
-                        cache.add(image, s, self.metrics(
-                            pred, gt, crop_border(self.protocol, s)))
+                    if img is not None:
+                        self._evaluate(spec.name, upsampler, cache, image,
+                                       img, s, crops[s])
                     bar.update()
         values = {m: {s: None for s in self.scales} for m in METRICS}
         for s in scales:
-            per_image = [cache.get(im, s) for im in self.images]
+            per_image = [cache.get(im, s, dig[im]) for im in self.images]
             for m in METRICS:
-                values[m][s] = float(np.mean([r[m] for r in per_image]))
+                vals = [r[m] for r in per_image if r and r[m] is not None]
+                nan = sum(1 for r in per_image if r and r[m] is None)
+                if nan:
+                    self.nan_counts[(spec.name, m, s)] = nan
+                values[m][s] = float(np.mean(vals)) if vals else None
         return RowResult(spec.name, spec.is_gan(cfg), kind, values, crops)
+
+    def _build(self, spec, cfg, kind, model_scale):
+        """The row's upsampler, or None when its model cannot be built
+        (a checkpoint that does not fit: reported in one line)."""
+        build = self.build or build_upsampler
+        try:
+            return build(spec, self.device, cfg=cfg, kind=kind,
+                         model_scale=model_scale,
+                         allow_random=self.allow_random)
+        except (ValueError, FileNotFoundError) as e:
+            self._fail(f'{spec.name}: {e}')
+            return None
+
+    def _evaluate(self, row, upsampler, cache, image, img, s, crop_path):
+        """One (image, scale) of a row into the cache; a failure is
+        reported and skipped."""
+        try:
+            lr, gt = make_pair(self.protocol, img, s, self.input_size)
+            if min(lr.shape[:2]) < 1:
+                raise ValueError(f'input would be {lr.shape[0]}x'
+                                 f'{lr.shape[1]} px')
+            pred = upsampler(lr, gt.shape[:2])
+            if image == self.crop_image:
+                save_png(crop_path, self.crop.crop(pred))
+            if (image, s, self.digests[image]) in cache:
+                return
+            metrics = self.metrics(pred, gt, crop_border(self.protocol, s))
+        except Exception as e:  # one line naming what failed, go on
+            self._fail(f'{row}: {osp.join(self.data_dir, image)} at '
+                       f'{scale_name(s)}: {type(e).__name__}: '
+                       f'{str(e).splitlines()[0][:200] if str(e) else ""}')
+            return
+        nan = [m for m, v in metrics.items() if v is None or math.isnan(v)]
+        if nan:
+            warnings.warn(f'{row}: {image} at {scale_name(s)} '
+                          f'({gt.shape[1]}x{gt.shape[0]} px) is too small '
+                          f'for {"/".join(nan)}: left out of the mean')
+        cache.add(image, s, metrics, self.digests[image])
+
+    def _crop_tag(self):
+        return self.crop.tag(
+            f'{self.crop_image}|{self.digests.get(self.crop_image)}')
 
     def run(self, specs):
         """All rows; returns ``list[RowResult]`` in the given order."""
@@ -187,11 +284,13 @@ class Benchmark:
         for s in self.scales:
             path = osp.join(
                 self.cache_dir, 'crops', f'GT-{self.protocol}-'
-                f'{self.input_size}-{self.crop.tag(self.crop_image)}',
+                f'{self.input_size}-{self._crop_tag()}',
                 f'{scale_name(s)}.png')
             if not osp.exists(path) or not self.resume:
                 if img is None:  # decoded once, for every scale
-                    img = load_image(osp.join(self.data_dir, self.crop_image))
+                    img = self._load(self.crop_image)
+                    if img is None:
+                        return {}
                 gt = make_pair(self.protocol, img, s, self.input_size)[1]
                 save_png(path, self.crop.crop(gt))
             out[s] = path

@@ -3,12 +3,20 @@
 PSNR/SSIM are mmagic's functional ``psnr``/``ssim`` on RGB (no Y channel)
 with ``crop_border`` pixels shaved; LPIPS (:class:`~liifgan_mm.evaluation.
 metrics.LPIPS`, AlexNet by default) sees the full image.
+
+An image too small for a metric (SSIM's 11 px window after shaving, LPIPS's
+network on a few pixels) gets NaN for that metric only, never an exception:
+the caller reports it and leaves it out of means.
 """
+import math
+
 import numpy as np
 from mmagic.evaluation.metrics.psnr import psnr
 from mmagic.evaluation.metrics.ssim import ssim
 
 METRICS = ('PSNR', 'SSIM', 'LPIPS')
+SSIM_WINDOW = 11  # mmagic's ssim: 11x11 Gaussian window, 'valid'
+LPIPS_MIN_SIDE = 32  # below this a failing LPIPS network is "too small"
 HIGHER_IS_BETTER = dict(PSNR=True, SSIM=True, LPIPS=False)
 
 
@@ -46,12 +54,23 @@ class ImageMetrics:
             border (int): pixels shaved on each side for PSNR/SSIM.
 
         Returns:
-            dict[str, float]: PSNR (dB), SSIM, LPIPS.
+            dict[str, float]: PSNR (dB), SSIM, LPIPS; NaN where the image
+            is too small for the metric.
         """
         if pred.shape != gt.shape:
             raise ValueError(f'prediction {pred.shape} != GT {gt.shape}')
         pred = np.clip(pred.astype(np.float32), 0, 255)
-        return dict(
-            PSNR=float(psnr(gt, pred, crop_border=border, input_order='HWC')),
-            SSIM=float(ssim(gt, pred, crop_border=border, input_order='HWC')),
-            LPIPS=float(self.lpips.process_image(gt, pred)))
+        inner = min(gt.shape[:2]) - 2 * border
+        out = dict(PSNR=math.nan, SSIM=math.nan, LPIPS=math.nan)
+        if inner >= 1:
+            out['PSNR'] = float(psnr(gt, pred, crop_border=border,
+                                     input_order='HWC'))
+        if inner >= SSIM_WINDOW:
+            out['SSIM'] = float(ssim(gt, pred, crop_border=border,
+                                     input_order='HWC'))
+        try:
+            out['LPIPS'] = float(self.lpips.process_image(gt, pred))
+        except RuntimeError:
+            if min(gt.shape[:2]) >= LPIPS_MIN_SIDE:
+                raise
+        return out

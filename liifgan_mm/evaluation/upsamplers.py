@@ -25,13 +25,11 @@ from mmagic.models.editors import LIIF
 from mmagic.registry import MODELS
 from mmagic.structures import DataSample
 from mmagic.utils import register_all_modules
-from mmengine.runner import load_checkpoint
 
 from liifgan_mm.models.editors.liifgan import LIIFGAN
+from .checkpoint_loading import load_strict
 from .continuous_protocol import bicubic_resize, fixed_scale_upsample
 
-# training-only parts of SR GAN configs, not built for evaluation
-_TRAIN_ONLY = ('discriminator', 'perceptual_loss', 'gan_loss')
 
 
 def supports_scale(kind, model_scale, scale):
@@ -145,39 +143,55 @@ def describe_row(spec, cfg=None):
     return 'fixed', int(scale)
 
 
-def build_model(cfg, checkpoint=None):
-    """Build ``cfg.model`` for inference and load ``checkpoint``.
+def build_model(cfg, checkpoint=None, allow_random=False):
+    """Build ``cfg.model`` for inference and load ``checkpoint`` strictly.
 
     Discriminator and perceptual/GAN losses are not built; the generator's
-    ``init_cfg`` is dropped (no download). Without a checkpoint the weights
-    stay random and a warning says so. Checkpoint keys of parts not built
-    (discriminator) are reported as unexpected; a ``module.`` (DDP) prefix
-    is stripped.
+    ``init_cfg`` is dropped (no download). Loading is
+    :func:`~.checkpoint_loading.load_strict`: every key of the built model
+    must match (``module.`` wrapper prefixes understood), training-only
+    keys are skipped, anything else raises naming the config.
+
+    Args:
+        cfg (Config): the model's config.
+        checkpoint (str, optional): weights.
+        allow_random (bool): without a checkpoint, keep random weights
+            (a warning says so) instead of raising.
+
+    Raises:
+        ValueError: no checkpoint and not ``allow_random``; a checkpoint
+            that does not fit.
     """
+    name = getattr(cfg, 'filename', None) or cfg.model.type
+    if not checkpoint and not allow_random:
+        raise ValueError(f'{name}: no checkpoint given: pass a checkpoint, '
+                         'or --random-weights to run random weights '
+                         '(meaningless output, for tests)')
     register_all_modules()
     model_cfg = cfg.model.copy()
-    for key in _TRAIN_ONLY:
+    for key in ('discriminator', 'perceptual_loss', 'gan_loss'):
         if model_cfg.get(key):
             model_cfg[key] = None
     model_cfg.generator = model_cfg.generator.copy()
     model_cfg.generator.pop('init_cfg', None)
+    model_cfg.generator.pop('warm_start', None)
     model = MODELS.build(model_cfg)
     if checkpoint:
-        load_checkpoint(model, checkpoint, map_location='cpu', strict=False,
-                        logger='current')
+        load_strict(model, checkpoint, name)
     else:
-        warnings.warn(f'{cfg.model.type}: no checkpoint given: evaluating '
-                      'RANDOM weights (fine for tests, meaningless numbers)')
+        warnings.warn(f'{name}: no checkpoint given: RANDOM weights '
+                      '(fine for tests, meaningless numbers)')
     return model
 
 
 def build_upsampler(spec, device='cpu', cfg=None, kind=None,
-                    model_scale=None):
+                    model_scale=None, allow_random=False):
     """An upsampler for a :class:`~.row_spec.RowSpec`.
 
     ``cfg`` (the row's loaded config) and ``kind``/``model_scale`` (its
     :func:`describe_row`) may be given when the caller has them already;
-    otherwise they are worked out here.
+    otherwise they are worked out here. ``allow_random``: see
+    :func:`build_model`.
     """
     if spec.is_bicubic:
         return BicubicUpsampler()
@@ -185,5 +199,5 @@ def build_upsampler(spec, device='cpu', cfg=None, kind=None,
         cfg = spec.load_config()
     if kind is None:
         kind, model_scale = describe_row(spec, cfg)
-    return ModelUpsampler(build_model(cfg, spec.checkpoint), kind,
-                          model_scale, device=device)
+    model = build_model(cfg, spec.checkpoint, allow_random)
+    return ModelUpsampler(model, kind, model_scale, device=device)

@@ -173,7 +173,8 @@ def test_model_row_loads_its_config_once(mm, photo_dir, tmp_path,
     monkeypatch.setattr(RowSpec, 'load_config', counting_load)
     row = RowSpec('EDSR', EDSR_CFG, cfg_options=TINY[EDSR_CFG])
 
-    def build(spec, device, cfg=None, kind=None, model_scale=None):
+    def build(spec, device, cfg=None, kind=None, model_scale=None,
+              allow_random=False):
         built.append((cfg is not None, kind, model_scale))
         return BicubicUpsampler()
 

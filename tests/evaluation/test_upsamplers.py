@@ -89,7 +89,7 @@ def test_fixed_scale_model_hits_every_target_size(mm, rng, scale):
 def test_continuous_models_decode_at_the_target_size(mm, rng, config):
     torch.manual_seed(0)
     with pytest.warns(UserWarning, match='RANDOM'):
-        up = build_upsampler(tiny_row('m', config))
+        up = build_upsampler(tiny_row('m', config), allow_random=True)
     assert up.kind == 'continuous'
     assert supports_scale(up.kind, up.model_scale, 2)
     lr = rng.integers(0, 256, (12, 10, 3), dtype=np.uint8)
@@ -100,7 +100,7 @@ def test_continuous_models_decode_at_the_target_size(mm, rng, config):
 
 def test_fixed_scale_config_model(mm, rng):
     with pytest.warns(UserWarning, match='RANDOM'):
-        up = build_upsampler(tiny_row('EDSR', EDSR_CFG))
+        up = build_upsampler(tiny_row('EDSR', EDSR_CFG), allow_random=True)
     assert (up.kind, up.model_scale) == ('fixed', 4)
     lr = rng.integers(0, 256, (16, 16, 3), dtype=np.uint8)
     assert up(lr, (88, 88)).shape == (88, 88, 3)

@@ -38,7 +38,7 @@ def test_one_command_makes_every_file_and_resumes(mm, photo_dir, tmp_path,
     argv = [str(photo_dir), str(out), '--row', 'Bicubic', '--rows',
             str(rows_file), '--scales', '2', '4.5', '--max-images', '2',
             '--reference', 'paper', '--latex', '--no-progress',
-            '--device', 'cpu', '--title', 'tiny']
+            '--device', 'cpu', '--title', 'tiny', '--random-weights']
     with pytest.warns(UserWarning, match='RANDOM'):
         paths = tool.main(argv)
     for name in FILES:

@@ -72,8 +72,10 @@ def _celebahq_metrics(prefix=None, lpips=False):
 
 
 celebahq_val_dataloader = _celebahq_loader(4)
-celebahq_val_evaluator = dict(type='Evaluator', metrics=_celebahq_metrics())
+celebahq_val_evaluator = dict(
+    type='Evaluator', metrics=_celebahq_metrics('CelebAHQx4', lpips=True))
 celebahq_test_dataloader = [_celebahq_loader(s) for s in celebahq_scales]
 celebahq_test_evaluator = [
-    _celebahq_metrics(_celebahq_name(s), lpips=True) for s in celebahq_scales
+    _celebahq_metrics('CelebAHQ' + _celebahq_name(s), lpips=True)
+    for s in celebahq_scales
 ]

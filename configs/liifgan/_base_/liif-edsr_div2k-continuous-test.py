@@ -59,13 +59,25 @@ def _metrics(scale, prefix=None, lpips=False):
 
 
 val_dataloader = dict(_delete_=True, **_loader(4))
-# unprefixed, for mmagic's CheckpointHook(save_best='PSNR')
-val_evaluator = dict(_delete_=True, type='Evaluator', metrics=_metrics(4))
+# Metric names carry the data set and scale, as mmagic's LIIF
+# (`DIV2Kx4/PSNR`). Validation: PSNR/SSIM/LPIPS; the best checkpoint by PSNR
+# here, by LPIPS (lower is better) in the GAN configs (`gan_best`).
+val_evaluator = dict(_delete_=True, type='Evaluator',
+                     metrics=_metrics(4, 'DIV2Kx4', lpips=True))
+l1_best = dict(save_best='DIV2Kx4/PSNR', rule='greater')
+gan_best = dict(save_best='DIV2Kx4/LPIPS', rule='less')
 test_cfg = dict(type='MultiTestLoop')
 # checkpoints into the work_dir (the stock LIIF config writes ./work_dirs/)
-default_hooks = dict(checkpoint=dict(out_dir=None))
+default_hooks = dict(checkpoint=dict(out_dir=None, **l1_best))
+# One image file per test scale (`<gt name>_DIV2Kx4_5_<iter>.png`, mmagic's
+# hook would write all nine scales to one name), at most 4 images per
+# validation, every test image.
+vis_hook = dict(type='PerScaleVisualizationHook', max_images=dict(val=4))
+custom_hooks = [vis_hook]
 test_dataloader = [_loader(s) for s in test_scales]
-test_evaluator = [_metrics(s, _name(s), lpips=True) for s in test_scales]
+test_evaluator = [
+    _metrics(s, 'DIV2K' + _name(s), lpips=True) for s in test_scales
+]
 # mmagic's inferencer (mmagic.apis.inferencers, 'Image Super-Resolution')
 # runs this on one image: the output is set by SetOutputSize's scale (s or
 # (sh, sw)) or size ((H, W)); liifgan_mm.apis.inference_config sets it.

@@ -17,4 +17,7 @@ train_cfg = dict(max_iters=750, val_interval=250)
 param_scheduler = dict(milestones=[500])
 default_hooks = dict(checkpoint=dict(interval=250),
                      logger=dict(interval=50))
-custom_hooks = [dict(type='EMAHook', momentum=0.005, priority='ABOVE_NORMAL')]
+custom_hooks = [
+    _base_.vis_hook,
+    dict(type='EMAHook', momentum=0.005, priority='ABOVE_NORMAL')
+]

@@ -32,7 +32,7 @@ class FixedScaleDownSampling(BaseTransform):
             (bicubic, pillow).
 
     Reads ``gt`` ``[H, W, C]``; writes ``gt`` (cropped), ``img``
-    ``[h, w, C]`` and ``scale`` (``(sh, sw)``).
+    ``[h, w, C]`` and ``scale`` (``s``, or ``(sh, sw)`` when they differ).
     """
 
     def __init__(self, scale, interpolation='bicubic', backend='pillow'):
@@ -51,7 +51,8 @@ class FixedScaleDownSampling(BaseTransform):
         results['gt'] = gt
         results['img'] = resize_fn(gt, (w, h), self.interpolation,
                                    self.backend)
-        results['scale'] = self.scale
+        # one number for one scale, as RandomDownSampling writes it
+        results['scale'] = sh if sh == sw else self.scale
         for key in ('channel_order', 'color_type'):
             if f'gt_{key}' in results:
                 results[f'img_{key}'] = results[f'gt_{key}']

@@ -49,6 +49,7 @@ def test_fixed_scale_equals_mmagic_random_down_sampling(mm, rng, scale):
                                        dict(gt=gt.copy()))
     assert np.array_equal(ours['gt'], ref['gt'])
     assert np.array_equal(ours['img'], ref['img'])
+    assert ours['scale'] == ref['scale'] == scale
 
 
 def test_fixed_scale_per_axis(mm, rng):
@@ -58,6 +59,7 @@ def test_fixed_scale_per_axis(mm, rng):
     h, w = math.floor(97 / 3.2), math.floor(83 / 4.7)  # 30, 17
     assert out['img'].shape == (h, w, 3)
     assert out['gt'].shape == (round(h * 3.2), round(w * 4.7), 3)
+    assert out['scale'] == (3.2, 4.7)
     with pytest.raises(ValueError, match='too small'):
         mm.TRANSFORMS.build(dict(type='FixedScaleDownSampling', scale=200))(
             dict(gt=gt, gt_path='a.png'))

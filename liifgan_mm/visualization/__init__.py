@@ -1,0 +1,3 @@
+from .per_scale_hook import PerScaleVisualizationHook
+
+__all__ = ['PerScaleVisualizationHook']
