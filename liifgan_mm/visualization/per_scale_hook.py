@@ -86,7 +86,7 @@ class PerScaleVisualizationHook(BasicVisualizationHook):
                 return
             self._counts[tag] = done + 1
             runner.visualizer.add_datasample(
-                self._renamed(sample, key, tag), step=runner.iter)
+                self._renamed(sample, key, tag), step=_train_iter(runner))
 
     @staticmethod
     def _renamed(sample, key, tag):
@@ -102,3 +102,11 @@ class PerScaleVisualizationHook(BasicVisualizationHook):
         else:
             new.set_field(tagged_name(path, tag), key)
         return new
+
+
+def _train_iter(runner):
+    """The training iteration, without building the train loop: reading
+    ``runner.iter`` under ``mim test`` builds the training set (and its
+    start-up image check), which a test run needs not have."""
+    loop = getattr(runner, '_train_loop', None)
+    return 0 if loop is None or isinstance(loop, dict) else runner.iter
