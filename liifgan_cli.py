@@ -15,7 +15,8 @@ __all__ = ['tools_dir', 'run_tool']
 # entry point -> tool scripts, first existing one wins
 TOOLS = {
     'demo': ['demo.py'],
-    'upsample': ['upsample.py', 'upsample_folder.py'],
+    'upsample': ['upsample.py'],
+    'alpha_sweep': ['alpha_sweep.py'],
     'benchmark': ['benchmark_table.py'],
     'prepare_photos': ['prepare_photos.py'],
     'make_subimages': ['make_subimages.py'],
@@ -68,6 +69,7 @@ def _entry(name):
 
 demo = _entry('demo')
 upsample = _entry('upsample')
+alpha_sweep = _entry('alpha_sweep')
 benchmark = _entry('benchmark')
 prepare_photos = _entry('prepare_photos')
 make_subimages = _entry('make_subimages')

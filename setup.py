@@ -157,6 +157,7 @@ setup(
     entry_points={'console_scripts': [
         'liifgan-demo = liifgan_cli:demo',
         'liifgan-upsample = liifgan_cli:upsample',
+        'liifgan-alpha-sweep = liifgan_cli:alpha_sweep',
         'liifgan-benchmark = liifgan_cli:benchmark',
         'liifgan-prepare-photos = liifgan_cli:prepare_photos',
         'liifgan-make-subimages = liifgan_cli:make_subimages',

@@ -24,12 +24,7 @@ val_dataloader = dict(dataset=dict(data_root=photo_root + '/val_crop'))
 train_cfg = dict(max_iters=10_000, val_interval=2000)
 param_scheduler = dict(milestones=[5000])
 # validation on the photo set's val crops: metric names say so
-photo_val_metrics = [
-    dict(type='PSNR', crop_border=10, prefix='Photosx4'),
-    dict(type='SSIM', crop_border=10, prefix='Photosx4'),
-    dict(type='LPIPS', net='alex', prefix='Photosx4'),
-]
-val_evaluator = dict(metrics=photo_val_metrics)
+val_evaluator = dict(metrics=_base_.photos_val_metrics)
 default_hooks = dict(checkpoint=dict(
     interval=2000, max_keep_ckpts=2, save_best='Photosx4/LPIPS'))
 custom_hooks = [

@@ -64,6 +64,8 @@ val_dataloader = dict(_delete_=True, **_loader(4))
 # here, by LPIPS (lower is better) in the GAN configs (`gan_best`).
 val_evaluator = dict(_delete_=True, type='Evaluator',
                      metrics=_metrics(4, 'DIV2Kx4', lpips=True))
+# the same validation on the photo set's val crops (the photo configs)
+photos_val_metrics = _metrics(4, 'Photosx4', lpips=True)
 l1_best = dict(save_best='DIV2Kx4/PSNR', rule='greater')
 gan_best = dict(save_best='DIV2Kx4/LPIPS', rule='less')
 test_cfg = dict(type='MultiTestLoop')
