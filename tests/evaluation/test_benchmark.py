@@ -155,7 +155,7 @@ def test_tool_equals_mmagic_test_loop(mm, photo_dir, tmp_path):
     for s in (3, 4.5):
         for m in ('PSNR', 'SSIM', 'LPIPS'):
             assert ours.values[m][s] == pytest.approx(
-                capture.metrics[f'x{s:g}/{m}'], abs=1e-4), (s, m)
+                capture.metrics[f'DIV2Kx{s:g}/{m}'], abs=1e-4), (s, m)
 
 
 def test_model_row_loads_its_config_once(mm, photo_dir, tmp_path,
