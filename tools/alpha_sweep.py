@@ -63,9 +63,9 @@ def parse_args(argv=None):
 def sweep(up, images, alphas, scale, protocol, metrics, progress):
     """``{alpha: [per-image metric dicts]}`` and the first image's
     ``(gt, {alpha: pred})``."""
-    from liifgan_mm.evaluation.benchmark import load_image
     from liifgan_mm.evaluation.continuous_protocol import (crop_border,
                                                            make_pair)
+    from liifgan_mm.evaluation.image_io import load_image
     head = up.model.generator.head
     border = crop_border(protocol, scale)
     per = {a: [] for a in alphas}
@@ -151,30 +151,28 @@ def plot_crops(gt, preds, per, side, path):
 def main(argv=None):
     """Returns the mean metrics per alpha."""
     args = parse_args(argv)
-    import importlib.util
-    spec = importlib.util.spec_from_file_location(
-        'upsample', osp.join(osp.dirname(osp.abspath(__file__)),
-                             'upsample.py'))
-    tool = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(tool)
+    import torch
+    from tqdm import tqdm
+    from liifgan_mm.apis.inference import check_knobs
+    from liifgan_mm.evaluation.image_io import collect_inputs
+    from liifgan_mm.evaluation.image_metrics import ImageMetrics
+    from liifgan_mm.evaluation.row_spec import RowSpec
+    from liifgan_mm.evaluation.upsamplers import build_upsampler
     try:
-        images = tool.collect_inputs(args.inputs)
+        images = collect_inputs(args.inputs)
     except FileNotFoundError as e:
         sys.exit(f'alpha_sweep.py: error: {e}')
     images = images[:args.max_images] if args.max_images else images
 
-    import torch
-    from tqdm import tqdm
-    from liifgan_mm.evaluation.image_metrics import ImageMetrics
-    from liifgan_mm.evaluation.row_spec import RowSpec
     device = args.device or ('cuda' if torch.cuda.is_available() else 'cpu')
     spec = RowSpec('model', args.config, args.checkpoint)
     cfg = spec.load_config()
-    if cfg.model.type != 'LIIFGAN' or not cfg.model.generator.get(
-            'head', {}).get('dual', True):
-        sys.exit(f'alpha_sweep.py: error: {args.config} is not a '
-                 'two-decoder LIIF-GAN model (no D2 to weigh)')
-    up = tool.build(spec, device, cfg, args.random_weights)
+    try:
+        check_knobs(cfg, alpha=1)
+    except ValueError as e:
+        sys.exit(f'alpha_sweep.py: error: {e}')
+    up = build_upsampler(spec, device, cfg=cfg,
+                         allow_random=args.random_weights)
     os.makedirs(args.out, exist_ok=True)
     with tqdm(total=len(images) * len(args.alphas), desc='alpha sweep',
               unit='img', file=sys.stderr) as progress:

@@ -23,13 +23,9 @@ Examples::
     python tools/upsample.py faces/ -o out --size 512x768   # bicubic
 """  # noqa: E501
 import argparse
-import glob
-import os
 import os.path as osp
 import sys
 
-IMG_EXTENSIONS = ('.jpg', '.JPG', '.jpeg', '.JPEG', '.png', '.PNG', '.ppm',
-                  '.PPM', '.bmp', '.BMP', '.tif', '.TIF', '.tiff', '.TIFF')
 DEFAULT_MAX_PIXELS = 2**28  # = output_size.MAX_PIXELS (no heavy import)
 # inputs larger than this many latents a side are encoded in tiles (an
 # input within one tile costs nothing extra: no halo inside the image)
@@ -84,6 +80,7 @@ def parse_args(argv=None):
         args.target = _target(args)
     except ValueError as e:
         p.error(str(e))
+    from liifgan_mm.evaluation.image_io import collect_inputs
     try:
         args.files = collect_inputs(args.inputs)
     except FileNotFoundError as e:
@@ -104,32 +101,6 @@ def _target(args):
     if args.scale_hw:
         return dict(scale=scale_pair(args.scale_hw))
     return dict(scale=scale_pair(args.scale)[0])
-
-
-def collect_inputs(items):
-    """Image paths from files, folders (non-recursive, image extensions)
-    and globs, in order, without repeats.
-
-    Raises:
-        FileNotFoundError: a path that does not exist, a glob matching
-            nothing or a folder without images (named).
-    """
-    out = []
-    for item in items:
-        if osp.isdir(item):
-            found = sorted(osp.join(item, n) for n in os.listdir(item)
-                           if n.endswith(IMG_EXTENSIONS))
-            if not found:
-                raise FileNotFoundError(f'no images in folder {item}')
-        elif osp.exists(item):
-            found = [item]
-        else:
-            found = sorted(f for f in glob.glob(item) if osp.isfile(f))
-            if not found:
-                what = 'glob' if glob.has_magic(item) else 'file'
-                raise FileNotFoundError(f'{what} {item}: no such image')
-        out += [f for f in found if f not in out]
-    return out
 
 
 def output_paths(files, out, tag):
@@ -159,12 +130,11 @@ def image_size(path):
                 h, w = w, h
             return h, w
     except Exception:  # PIL cannot: let the real reader decide
-        from liifgan_mm.evaluation.benchmark import load_image
+        from liifgan_mm.evaluation.image_io import load_image
         try:
-            img = load_image(path)
-        except Exception:
+            return load_image(path).shape[:2]
+        except ValueError:  # load_image's "cannot be read as an image"
             return None
-        return None if img is None else img.shape[:2]
 
 
 def model_options(args):
@@ -180,26 +150,6 @@ def model_options(args):
     if args.encoder_tile is not None:
         opts['model.generator.encoder_tile'] = args.encoder_tile or None
     return opts
-
-
-def check_model_flags(args, cfg):
-    """``--alpha``/``--encoder-tile`` only where the model has them."""
-    gen = cfg.model.get('generator', {})
-    is_liifgan = cfg.model.type == 'LIIFGAN'
-    if args.alpha is not None and not (
-            is_liifgan and gen.get('head', {}).get('dual', True)):
-        raise ValueError(f'--alpha: {args.config} is not a two-decoder '
-                         'LIIF-GAN model (no D2 to weigh)')
-    if args.encoder_tile and not is_liifgan:
-        raise ValueError(f'--encoder-tile: {args.config} is not a LIIF-GAN '
-                         'model')
-
-
-def build(spec, device, cfg, allow_random):
-    """The shared interface's ``build_upsampler``: no checkpoint without
-    ``allow_random`` is refused there, a checkpoint must match strictly."""
-    from liifgan_mm.evaluation.upsamplers import build_upsampler
-    return build_upsampler(spec, device, cfg=cfg, allow_random=allow_random)
 
 
 def _fail(msg):
@@ -219,41 +169,43 @@ def main(argv=None):
     except ValueError as e:
         _fail(e)
     failed = []
-    sizes = {}
-    for f in args.files:  # sizes before any work
+    readable = []
+    for f in args.files:  # sizes checked before any work
         hw = image_size(f)
         if hw is None:
             failed.append((f, 'unreadable image'))
             continue
         try:
-            sizes[f] = output_size(hw, max_pixels=args.max_pixels,
-                                   **args.target)
+            output_size(hw, max_pixels=args.max_pixels, **args.target)
         except ValueError as e:
             _fail(f'{f}: {e}')
+        readable.append(f)
 
     import torch
     from tqdm import tqdm
-    from liifgan_mm.evaluation.benchmark import load_image, save_png
+    from liifgan_mm.apis.inference import check_knobs
+    from liifgan_mm.evaluation.image_io import load_image, save_png
     from liifgan_mm.evaluation.row_spec import RowSpec
+    from liifgan_mm.evaluation.upsamplers import build_upsampler
     device = args.device or ('cuda' if torch.cuda.is_available() else 'cpu')
     spec = RowSpec('model' if args.config else 'Bicubic', args.config,
                    args.checkpoint, cfg_options=model_options(args))
     try:
         cfg = spec.load_config()
         if cfg is not None:
-            check_model_flags(args, cfg)
+            check_knobs(cfg, alpha=args.alpha,
+                        encoder_tile=args.encoder_tile or None)
             if cfg.model.type == 'LIIFGAN' and args.encoder_tile is None \
                     and not cfg.model.generator.get('encoder_tile'):
                 cfg.model.generator.encoder_tile = DEFAULT_TILE
-        upsampler = build(spec, device, cfg, args.random_weights)
+        upsampler = build_upsampler(spec, device, cfg=cfg,
+                                    allow_random=args.random_weights)
     except (ValueError, KeyError, FileNotFoundError) as e:
         _fail(e)
-    for f in tqdm(list(sizes), desc=f'upsample {tag}', unit='img',
+    for f in tqdm(readable, desc=f'upsample {tag}', unit='img',
                   file=sys.stderr):
         try:
             lr = load_image(f)
-            if lr is None:
-                raise ValueError('unreadable image')
             size = output_size(lr.shape[:2], max_pixels=args.max_pixels,
                                **args.target)
             save_png(paths[f], upsampler(lr, size))

@@ -19,12 +19,24 @@ import copy
 
 from mmengine.config import Config
 
+from liifgan_mm.evaluation.upsamplers import drop_training_parts
 from liifgan_mm.models.editors.liifgan.output_size import (MAX_PIXELS,
                                                            scale_pair,
                                                            size_pair)
 
-# parts of SR GAN models that only training uses
-_TRAIN_ONLY = ('discriminator', 'perceptual_loss', 'gan_loss')
+
+def check_knobs(cfg, alpha=None, encoder_tile=None):
+    """Refuse LIIF-GAN's test-time knobs on a model without them:
+    ``alpha`` needs decoder 2 (a two-decoder ``LIIFGAN``), ``encoder_tile``
+    a ``LIIFGAN``. Raises ``ValueError`` naming the config."""
+    name = getattr(cfg, 'filename', None) or cfg.model.type
+    is_liifgan = cfg.model.type == 'LIIFGAN'
+    head = cfg.model.get('generator', {}).get('head', {})
+    if alpha is not None and not (is_liifgan and head.get('dual', True)):
+        raise ValueError(f'alpha: {name} is not a two-decoder LIIF-GAN '
+                         'model (no D2 to weigh)')
+    if encoder_tile is not None and not is_liifgan:
+        raise ValueError(f'encoder_tile: {name} is not a LIIF-GAN model')
 
 
 def set_output_size(pipeline, scale=None, size=None, max_pixels=MAX_PIXELS):
@@ -83,9 +95,8 @@ def inference_config(config, scale=None, size=None, alpha=None,
         raise ValueError('config has no inference_pipeline: inherit '
                          'configs/liifgan/_base_/liif-edsr_div2k-continuous-'
                          'test.py or add one')
-    for key in _TRAIN_ONLY:
-        if cfg.model.get(key):
-            cfg.model[key] = None
+    check_knobs(cfg, alpha, encoder_tile)
+    drop_training_parts(cfg.model)
     cfg.inference_pipeline = set_output_size(pipeline, scale, size,
                                              max_pixels)
     gen = {}
@@ -94,8 +105,5 @@ def inference_config(config, scale=None, size=None, alpha=None,
     if encoder_tile is not None:
         gen['encoder_tile'] = encoder_tile
     if gen:
-        if cfg.model.type != 'LIIFGAN':
-            raise ValueError('alpha/encoder_tile need a LIIF-GAN model, got '
-                             f'{cfg.model.type}')
         cfg.merge_from_dict(dict(model=dict(generator=gen)))
     return cfg

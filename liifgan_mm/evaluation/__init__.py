@@ -7,6 +7,7 @@ METRICS) and the continuous-scale benchmark behind
 - :mod:`.row_spec`, :mod:`.upsamplers`, :mod:`.checkpoint_loading`: table
   rows -> bicubic or mmagic models from config + checkpoint, loaded
   strictly (``build_model``/``build_upsampler``, shared by every tool);
+- :mod:`.image_io`: listing, reading and saving images (every tool);
 - :mod:`.image_metrics`, :mod:`.result_cache`, :mod:`.benchmark`: metrics,
   resumable per-row cache, the images x scales loop;
 - :mod:`.table`, :mod:`.paper_reference`, :mod:`.plots`, :mod:`.report`:

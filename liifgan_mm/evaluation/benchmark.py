@@ -20,19 +20,17 @@ size and hash, never by its name alone.
 """
 import hashlib
 import math
-import os
 import os.path as osp
 import warnings
 from dataclasses import dataclass, field
 
-import mmcv
 import numpy as np
-from mmagic.datasets.basic_image_dataset import IMG_EXTENSIONS
 from tqdm import tqdm
 
 from .continuous_protocol import (CELEBAHQ_INPUT_SIZE, PAPER_SCALES,
                                   check_protocol, crop_border, make_pair,
                                   scale_name)
+from .image_io import list_images, load_image, save_png
 from .image_metrics import METRICS, ImageMetrics
 from .result_cache import RowCache, file_digest, row_slug
 from .upsamplers import build_upsampler, describe_row, supports_scale
@@ -80,39 +78,6 @@ class RowResult:
     kind: str
     values: dict = field(default_factory=dict)
     crops: dict = field(default_factory=dict)
-
-
-def list_images(folder, max_images=None):
-    """Sorted image file names in ``folder`` (mmagic's extensions)."""
-    names = sorted(n for n in os.listdir(folder) if n.endswith(IMG_EXTENSIONS))
-    if not names:
-        raise FileNotFoundError(f'no images in {folder}')
-    return names[:max_images] if max_images else names
-
-
-def load_image(path):
-    """``[H, W, 3]`` RGB uint8, read as the test configs do (cv2).
-
-    Raises:
-        ValueError: naming ``path`` when it is not a readable image
-            (empty, truncated, not an image).
-    """
-    try:
-        img = mmcv.imread(path, flag='color', channel_order='rgb',
-                          backend='cv2')
-    except Exception as e:  # cv2.error without the file name
-        raise ValueError(f'{path}: cannot be read as an image '
-                         f'({type(e).__name__})') from e
-    if img is None or img.size == 0:
-        raise ValueError(f'{path}: cannot be read as an image')
-    return img
-
-
-def save_png(path, img):
-    """Save an RGB image (float in [0, 255] is rounded)."""
-    img = np.clip(np.round(img), 0, 255).astype(np.uint8)
-    os.makedirs(osp.dirname(path), exist_ok=True)
-    mmcv.imwrite(img[..., ::-1], path)
 
 
 def _signature(spec, cfg, protocol, input_size, lpips_net):

@@ -143,6 +143,16 @@ def describe_row(spec, cfg=None):
     return 'fixed', int(scale)
 
 
+def drop_training_parts(model_cfg):
+    """Set the parts of an SR GAN model config that only training uses
+    (discriminator, perceptual and GAN losses) to None, so inference never
+    builds (or downloads) them. Changes ``model_cfg`` and returns it."""
+    for key in ('discriminator', 'perceptual_loss', 'gan_loss'):
+        if model_cfg.get(key):
+            model_cfg[key] = None
+    return model_cfg
+
+
 def build_model(cfg, checkpoint=None, allow_random=False):
     """Build ``cfg.model`` for inference and load ``checkpoint`` strictly.
 
@@ -168,10 +178,7 @@ def build_model(cfg, checkpoint=None, allow_random=False):
                          'or --random-weights to run random weights '
                          '(meaningless output, for tests)')
     register_all_modules()
-    model_cfg = cfg.model.copy()
-    for key in ('discriminator', 'perceptual_loss', 'gan_loss'):
-        if model_cfg.get(key):
-            model_cfg[key] = None
+    model_cfg = drop_training_parts(cfg.model.copy())
     model_cfg.generator = model_cfg.generator.copy()
     model_cfg.generator.pop('init_cfg', None)
     model_cfg.generator.pop('warm_start', None)

@@ -47,7 +47,7 @@ def test_exact_sizes_and_same_output_as_the_tool(inferencers, image,
     _, saved = _infer(inferencers, image, tmp_path / 'o.png', **kw)
     assert saved.shape == (*shape, 3)
     # same pixels as the upsampling tool's path (mmagic's test_step)
-    from liifgan_mm.evaluation.benchmark import load_image
+    from liifgan_mm.evaluation.image_io import load_image
     from liifgan_mm.evaluation.row_spec import RowSpec
     from liifgan_mm.evaluation.upsamplers import build_upsampler
     up = build_upsampler(RowSpec('m', CFG, CKPT))
@@ -88,3 +88,13 @@ def test_absurd_size_refused_before_the_model_runs(inferencers, image,
     monkeypatch.setattr(LIIFGAN, 'forward_tensor', boom)
     with pytest.raises(ValueError, match='over the limit'):
         _infer(inferencers, image, tmp_path / 'o.png', scale=5000)
+
+
+def test_alpha_refused_without_decoder_2(mm):
+    """The same rule as tools/upsample.py --alpha (apis.check_knobs)."""
+    from liifgan_mm.apis import inference_config
+    single = str(REPO / 'configs/liifgan/small/liif_edsr-c32b8_1xb8-2250it_'
+                 'photos.py')
+    with pytest.raises(ValueError, match='not a two-decoder'):
+        inference_config(single, scale=2, alpha=0.5)
+    assert inference_config(single, scale=2).model.type == 'LIIFGAN'

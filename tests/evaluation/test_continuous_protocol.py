@@ -92,7 +92,7 @@ def test_fixed_scale_protocol_keeps_integer_case_exact(rng):
 
 def test_bicubic_resize_float_matches_uint8(photo_dir):
     # smooth content: PIL's uint8 path clips between its two passes
-    from liifgan_mm.evaluation.benchmark import load_image
+    from liifgan_mm.evaluation.image_io import load_image
     img = load_image(str(photo_dir / 'coffee.png'))[:30, :40]
     a = P.bicubic_resize(img, (45, 60))
     b = P.bicubic_resize(img.astype(np.float32), (45, 60))
@@ -113,7 +113,7 @@ def _config_pipeline(mm, path, index):
 def test_config_test_pipelines_make_the_same_pairs(mm, photo_dir, protocol,
                                                    config):
     """The 9-scale test configs and the benchmark tool see equal pairs."""
-    from liifgan_mm.evaluation.benchmark import load_image
+    from liifgan_mm.evaluation.image_io import load_image
     cfg = Config.fromfile(REPO / config)
     assert [d.dataset.pipeline[-1].type for d in cfg.test_dataloader] == \
         ['PackInputs'] * 9
