@@ -30,7 +30,6 @@ Examples::
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
 import time
@@ -109,6 +108,7 @@ def run(gen, x, size, rows=None):
 def child(args):
     """One mode in this (fresh) process; prints its JSON line."""
     import torch
+    from benchmark_decoding import peak_rss_mb  # VmHWM: this process only
     gen = build(args, args.tile if args.child == 'tiled' else None)
     h, w = _hw(args.input)
     size = (round(h * args.scale), round(w * args.scale))
@@ -116,8 +116,7 @@ def child(args):
     x = torch.randn(1, 3, h, w, generator=torch.Generator().manual_seed(0))
     x = x.to(args.device)
     cuda = args.device.startswith('cuda')
-    rss_before = round(resource.getrusage(
-        resource.RUSAGE_SELF).ru_maxrss / 1024)
+    rss_before = round(peak_rss_mb())
     if cuda:
         torch.cuda.synchronize()
         torch.cuda.reset_peak_memory_stats()
@@ -127,8 +126,7 @@ def child(args):
     if cuda:
         torch.cuda.synchronize()
     rec = dict(mode=args.child, seconds=round(time.perf_counter() - t0, 2),
-               peak_rss_mb=round(resource.getrusage(
-                   resource.RUSAGE_SELF).ru_maxrss / 1024),
+               peak_rss_mb=round(peak_rss_mb()),
                rss_before_mb=rss_before,
                output_mb=round(out.numel() * out.element_size() / 2**20),
                output_shape=list(out.shape))
