@@ -10,6 +10,8 @@ import importlib.util
 import os.path as osp
 import sys
 
+from liifgan_compat.installed_path import importable_path
+
 __all__ = ['tools_dir', 'run_tool']
 
 # entry point -> tool scripts, first existing one wins
@@ -29,8 +31,7 @@ def tools_dir():
     symlinks resolved: in an editable install ``.mim/tools`` links to the
     repo's ``tools/``, and the tools find the repo (checkpoints, data) from
     their own path."""
-    spec = importlib.util.find_spec('liifgan_mm')  # does not import it
-    pkg = list(spec.submodule_search_locations)[0]
+    pkg = importable_path('liifgan_mm')  # does not import it
     for path in (osp.join(pkg, '.mim', 'tools'),
                  osp.join(osp.dirname(pkg), 'tools')):
         if osp.isdir(path):

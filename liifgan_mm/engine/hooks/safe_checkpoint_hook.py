@@ -57,6 +57,14 @@ def _fsync(path):
         os.close(fd)
 
 
+def _publish(final):
+    """Move the complete ``final + TMP_SUFFIX`` onto ``final``: synced
+    first, so the rename never exposes a partial file."""
+    _fsync(final + TMP_SUFFIX)
+    os.replace(final + TMP_SUFFIX, final)
+    _fsync(osp.dirname(final) or '.')
+
+
 @HOOKS.register_module()
 class SafeCheckpointHook(CheckpointHook):
     """``CheckpointHook`` with atomic writes, delete-after-write, a finite
@@ -102,9 +110,7 @@ class SafeCheckpointHook(CheckpointHook):
             **self.args)
         if not is_main_process():
             return
-        _fsync(final + TMP_SUFFIX)
-        os.replace(final + TMP_SUFFIX, final)
-        _fsync(self.out_dir)
+        _publish(final)
         atomic_write_text(osp.join(runner.work_dir, 'last_checkpoint'),
                           final)
         for old in stale:  # only now that the new one is complete
@@ -125,9 +131,7 @@ class SafeCheckpointHook(CheckpointHook):
                 return real_save(out_dir, filename, *args, **kwargs)
             real_save(out_dir, filename + TMP_SUFFIX, *args, **kwargs)
             if is_main_process():
-                final = osp.join(out_dir, filename)
-                _fsync(final + TMP_SUFFIX)
-                os.replace(final + TMP_SUFFIX, final)
+                _publish(osp.join(out_dir, filename))
 
         backend.remove = doomed.append  # instance attributes, undone below
         runner.save_checkpoint = atomic_save

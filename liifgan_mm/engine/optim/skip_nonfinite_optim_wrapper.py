@@ -4,9 +4,9 @@ finite, instead of writing NaN into the weights.
 ``update_params(loss)`` runs as mmengine's (backward, step, zero_grad); the
 step is skipped when the loss or any gradient is NaN/inf. In a distributed
 run the decision is all-reduced, so every process skips the same steps and
-the replicas stay identical. ``skipped_this_iter`` / ``skipped_total`` are
-read by :class:`~liifgan_mm.engine.hooks.DivergenceGuardHook`, which logs
-the skips and stops training after too many in a row.
+the replicas stay identical. ``skipped_this_iter`` is read (and reset) by
+:class:`~liifgan_mm.engine.hooks.DivergenceGuardHook`, which logs the skips
+and stops training after too many in a row; ``skipped_total`` counts them.
 """
 import torch
 import torch.distributed as torch_dist

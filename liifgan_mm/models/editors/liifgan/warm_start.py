@@ -21,6 +21,8 @@ import re
 import torch
 from mmengine.logging import MMLogger
 
+from liifgan_mm.evaluation.checkpoint_loading import state_dict_of, unwrap_key
+
 # (source pattern, target template), tried in order; first match wins
 _RULES = (
     (r'^encoder\.(conv_first|body|conv_after_body)\.(.*)$', r'\1.\2'),
@@ -35,13 +37,11 @@ def generator_state(ckpt):
     """The generator's state dict from a checkpoint object or path."""
     if isinstance(ckpt, str):
         ckpt = torch.load(ckpt, map_location='cpu', weights_only=True)
-    state = ckpt.get('state_dict', ckpt)
     out = {}
-    for k, v in state.items():
-        k = k[len('module.'):] if k.startswith('module.') else k
+    for k, v in state_dict_of(ckpt).items():
+        k = unwrap_key(k)  # DDP's module. parts, as the tools load
         if k.startswith('generator.'):
-            k = k[len('generator.'):]
-            out[k[len('module.'):] if k.startswith('module.') else k] = v
+            out[k[len('generator.'):]] = v
         elif not k.startswith(('discriminator.', 'perceptual_loss.',
                                'data_preprocessor.', 'generator_ema.')):
             out[k] = v  # a bare generator state dict
