@@ -70,3 +70,5 @@ else
   stamp_of > "$STAMP_FILE"
   echo "[setup] installed in $(( $(date +%s) - start )) s"
 fi
+# Debian's chromium for the liifgan-web browser test (nothing when present)
+bash tools/setup_browser.sh

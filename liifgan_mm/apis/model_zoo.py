@@ -101,7 +101,8 @@ def zoo_models(index, weight_dirs=None):
     :class:`ZooModel` (available or not). ``weight_dirs``: folders to look
     in for a URL's (or a missing file's) name; default
     :func:`default_weight_dirs`."""
-    dirs = default_weight_dirs() if weight_dirs is None else list(weight_dirs)
+    dirs = default_weight_dirs() if weight_dirs is None else [
+        str(d) for d in weight_dirs]
     out = []
     for entry in read_model_index(index):
         if not entry.get('Weights') or not entry.get('Config'):
