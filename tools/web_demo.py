@@ -85,6 +85,8 @@ def make_handler(session, page):
     """A request handler class serving ``page`` and the JSON API."""
     from http.server import BaseHTTPRequestHandler
 
+    from liifgan_mm.apis.sr_session import MAX_UPLOAD_BYTES
+
     class Handler(BaseHTTPRequestHandler):
         protocol_version = 'HTTP/1.1'
 
@@ -132,6 +134,9 @@ def make_handler(session, page):
         def do_POST(self):
             path = urlparse(self.path).path
             n = int(self.headers.get('Content-Length') or 0)
+            if n > MAX_UPLOAD_BYTES:
+                self.close_connection = True
+                return self._error(413, f'over {MAX_UPLOAD_BYTES >> 20} MB')
             body = self.rfile.read(n)
             try:
                 if path == '/api/upload':

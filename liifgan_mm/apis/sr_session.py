@@ -57,8 +57,14 @@ class SRSession:
         self.photos = dict(photos)
         self.device = device
         self.max_pixels = max_pixels
-        self.knobs = {m.name: _knobs(m.config) for m in models
-                      if m.available}
+        self.knobs = {}
+        for m in self.models.values():
+            if m.available:
+                try:
+                    self.knobs[m.name] = _knobs(m.config)
+                except Exception as e:  # offered greyed out, with why
+                    m.weights, m.reason = None, (
+                        f'config {m.config} cannot be read: {e}')
         self.uploads = {}
         self.upload_dir = tempfile.mkdtemp(prefix='liifgan_web_')
         self.jobs = OrderedDict()
@@ -182,8 +188,8 @@ class SRSession:
         """0..1 from the model's measured speed; None when not known."""
         if job['state'] == 'done':
             return 1.0
-        sec = self.speed.get((job['model'], job['phase']))
-        if job['state'] != 'running' or sec is None:
+        sec = self.speed.get(job['model'])
+        if job['phase'] != 'super-resolving' or sec is None:
             return None
         mpx = job['width'] * job['height'] / 1e6
         return round(min(0.95, (time.time() - job['started']) /
@@ -197,7 +203,8 @@ class SRSession:
                 self._run(job, lr, gt, target, scale)
                 job['state'] = 'done'
             except Exception as e:  # shown in the page; keep serving
-                job['state'], job['error'] = 'error', f'{type(e).__name__}: {e}'
+                job['state'] = 'error'
+                job['error'] = f'{type(e).__name__}: {e}'
             job['finished'] = time.time()
             job['phase'] = job['state']
             with self._lock:  # free the images of old jobs
@@ -212,7 +219,7 @@ class SRSession:
         t0 = time.time()
         pred = up(lr, target)
         mpx = target[0] * target[1] / 1e6
-        self.speed[(job['model'], 'super-resolving')] = (time.time() - t0) / mpx
+        self.speed[job['model']] = (time.time() - t0) / mpx
         job['phase'] = 'bicubic'
         bic = bicubic_resize(lr, target)
         png = dict(result=png_bytes(to_uint8(pred)), bicubic=png_bytes(bic),

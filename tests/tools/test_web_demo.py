@@ -1,6 +1,7 @@
 """liifgan-web (tools/web_demo.py) driven in a real headless browser:
 Debian's chromium and chromedriver (tools/setup_browser.sh installs them)
 through selenium, never a browser or driver download."""
+import importlib.util
 import json
 import os
 import shutil
@@ -24,9 +25,7 @@ WAIT_S = 90
 
 def _find_browser():
     """``(chromium, chromedriver)`` paths, or a pytest skip saying why."""
-    try:
-        import selenium  # noqa: F401
-    except ImportError:
+    if importlib.util.find_spec('selenium') is None:
         pytest.skip('selenium is not installed (extra `tests`)')
     chrome = next(filter(None, map(shutil.which, (
         'chromium', 'chromium-browser', 'google-chrome'))), None)
@@ -126,8 +125,6 @@ def test_page_upsamples_as_the_cli_does(browser, server, photo_dir,
     shot = tmp_path / 'web_demo.png'
     assert drv.save_screenshot(str(shot))
     assert cv2.imread(str(shot)).shape[1] == 1280
-    if os.environ.get('LIIFGAN_WEB_SCREENSHOT'):  # docs/web_demo.png
-        shutil.copy(shot, os.environ['LIIFGAN_WEB_SCREENSHOT'])
 
     # the result's size, in the page and in the file behind "download"
     size = drv.execute_script(
