@@ -94,15 +94,13 @@ def make_handler(session, page):
             if a and str(a[1])[:1] in '45':
                 sys.stderr.write('liifgan-web: %s\n' % (fmt % a))
 
-        def _send(self, code, body, ctype='application/json', extra=()):
+        def _send(self, code, body, ctype='application/json'):
             if not isinstance(body, bytes):
                 body = json.dumps(body).encode()
             self.send_response(code)
             self.send_header('Content-Type', ctype)
             self.send_header('Content-Length', str(len(body)))
             self.send_header('Cache-Control', 'no-store')
-            for k, v in extra:
-                self.send_header(k, v)
             self.end_headers()
             self.wfile.write(body)
 
@@ -144,6 +142,8 @@ def make_handler(session, page):
                     return self._send(200, session.add_upload(name, body))
                 if path == '/api/run':
                     req = json.loads(body or b'{}')
+                    if not isinstance(req, dict):
+                        raise ValueError('expected a JSON object')
                     return self._send(200, dict(job=session.submit(req)))
             except (ValueError, TypeError) as e:  # bad request: say why
                 return self._error(400, e)

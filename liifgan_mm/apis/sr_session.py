@@ -33,6 +33,7 @@ from .upsampling import image_upsampler
 
 BICUBIC = 'Bicubic'
 KEEP_JOBS = 4  # finished jobs whose images are kept
+KEEP_STATES = 16  # jobs whose state is kept
 KEEP_MODELS = 2  # built models kept (a new alpha builds another one)
 MAX_UPLOAD_BYTES = 64 << 20
 
@@ -152,13 +153,15 @@ class SRSession:
             if min(gt.shape[:2]) < s:
                 raise ValueError(f'a {gt.shape[0]}x{gt.shape[1]} photo '
                                  f'downscaled x{s:g} leaves no pixels')
+            # the output is the photo's size (a few pixels less)
+            output_size(gt.shape[:2], size=gt.shape[:2],
+                        max_pixels=self.max_pixels)
             lr, gt = div2k_pair(gt, s)
             target = gt.shape[:2]
         else:
             lr, gt = gt, None
-        target = output_size(lr.shape[:2], scale=None if from_gt else scale,
-                             size=target if from_gt else size,
-                             max_pixels=self.max_pixels)
+            target = output_size(lr.shape[:2], scale=scale, size=size,
+                                 max_pixels=self.max_pixels)
         job = dict(id=f'j{next(self._ids)}', state='queued', phase='queued',
                    model=model, alpha=alpha, image=name, from_gt=from_gt,
                    width=target[1], height=target[0], input_width=lr.shape[1],
@@ -166,7 +169,7 @@ class SRSession:
                    submitted=time.time(), started=None, finished=None)
         with self._lock:
             self.jobs[job['id']] = job
-            for old in list(self.jobs)[:-KEEP_JOBS - 8]:
+            for old in list(self.jobs)[:-KEEP_STATES]:
                 self.jobs.pop(old)
         self._queue.put((job, lr, gt, target, scale))
         return job['id']

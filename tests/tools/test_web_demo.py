@@ -111,6 +111,7 @@ def test_page_upsamples_as_the_cli_does(browser, server, photo_dir,
     # a real photo (non-square: catches a width/height mix-up)
     photo = tmp_path / 'coffee.png'
     cv2.imwrite(str(photo), cv2.imread(str(photo_dir / 'coffee.png'))[:60])
+    drv.execute_script('document.body.dataset.state = "picking"')
     drv.find_element('id', 'upload').send_keys(str(photo))
     assert _wait(drv, 'uploaded', 'error') == 'uploaded'
     assert not drv.find_element('id', 'error').is_displayed()
