@@ -47,6 +47,7 @@ def browser():
     for a in ('--headless=new', '--no-sandbox', '--disable-dev-shm-usage',
               '--disable-gpu', '--window-size=1280,1000'):
         opts.add_argument(a)
+    opts.set_capability('goog:loggingPrefs', {'browser': 'ALL'})
     drv = webdriver.Chrome(service=Service(driver_path), options=opts)
     yield drv
     drv.quit()
@@ -84,6 +85,15 @@ def _set(drv, elem_id, value):
         'const e = document.getElementById(arguments[0]); e.value = '
         'arguments[1]; e.dispatchEvent(new Event("input"))', elem_id,
         str(value))
+
+
+def _no_script_errors(drv):
+    """No JavaScript error in the console (the bad upload's 400 is
+    expected)."""
+    errors = [e['message'] for e in drv.get_log('browser')
+              if e['level'] == 'SEVERE'
+              and 'Failed to load resource' not in e['message']]
+    assert not errors
 
 
 def _get(url):
@@ -144,6 +154,7 @@ def test_page_upsamples_as_the_cli_does(browser, server, photo_dir,
         '--config', CFG, '--checkpoint', CKPT, '--device', 'cpu'])
     assert code == 0
     assert np.array_equal(page_png, cv2.imread(str(cli_png)))
+    _no_script_errors(drv)
 
 
 def test_scores_and_pixel_limit(browser, server):
@@ -187,3 +198,4 @@ def test_scores_and_pixel_limit(browser, server):
     assert job['metrics']['model']['PSNR'] == pytest.approx(psnr, abs=0.01)
     assert (job['input_width'], job['input_height']) == (48, 48)
     assert (job['width'], job['height']) == (144, 144)
+    _no_script_errors(drv)
