@@ -71,6 +71,8 @@ class SRSession:
         self.jobs = OrderedDict()
         self.speed = {}  # model -> seconds per output megapixel
         self._built = OrderedDict()
+        self._metrics = None  # ImageMetrics, built on the first score
+        self._lpips_error = None
         self._ids = itertools.count(1)
         self._queue = queue.Queue()
         self._lock = threading.Lock()
@@ -246,17 +248,24 @@ class SRSession:
 
     def _score(self, pred, bic, gt, scale):
         """PSNR/SSIM/LPIPS of the model and of bicubic (DIV2K protocol:
-        ``ceil(s) + 6`` border pixels shaved for PSNR/SSIM)."""
+        ``ceil(s) + 6`` border pixels shaved for PSNR/SSIM). Without
+        offline LPIPS weights (extra ``offline``, or torchvision's AlexNet
+        in the hub cache) LPIPS is left out, saying why."""
         from liifgan_mm.evaluation.image_metrics import ImageMetrics
-        if not hasattr(self, '_metrics'):
+        if self._metrics is None:
             self._metrics = ImageMetrics(device=self.device)
         border = crop_border('div2k', scale)
-        out = {}
+        out = dict(border=border, lpips_error=self._lpips_error)
         for name, img in (('model', pred), ('bicubic', bic)):
-            vals = self._metrics(img.astype('float32'), gt, border)
+            try:
+                vals = self._metrics(img.astype('float32'), gt, border)
+            except (ImportError, OSError) as e:  # no LPIPS weights here
+                self._lpips_error = out['lpips_error'] = (
+                    f'LPIPS unavailable: {type(e).__name__}: {e}')
+                self._metrics = ImageMetrics(lpips_net=None)
+                vals = self._metrics(img.astype('float32'), gt, border)
             out[name] = {k: None if math.isnan(v) else round(v, 4)
                          for k, v in vals.items()}
-        out['border'] = border
         return out
 
 

