@@ -2,9 +2,10 @@
 knob, next to bicubic.
 
     liifgan-web                          # then open http://127.0.0.1:7860
-    python tools/web_demo.py --photos data/photos/val --port 8000
+    python tools/web_demo.py --photos data/photos/test --port 8000
 
-Upload a photo or pick one (``--photos``); choose a model of the zoo (the
+Upload a photo or pick one (``--photos``, default the photo set's test
+split); choose a model of the zoo (the
 ``Models`` of ``model-index.yml`` that have weights here, plus bicubic), a
 scale (any number, e.g. 3.5) or an exact width x height, and alpha for
 two-decoder LIIF-GAN models (D1 + alpha * D2: 0 is the L1 decoder, 1 the
@@ -46,8 +47,9 @@ def parse_args(argv=None):
     p.add_argument('--port', type=int, default=7860,
                    help='port (default 7860; 0: any free one)')
     p.add_argument('--photos', nargs='+', default=None, metavar='DIR',
-                   help='folders of photos to pick from (default: '
-                   'data/photos/val_crop and data/photos/val when present)')
+                   help='folders of photos to pick from (default: the photo '
+                   "set's test split, data/photos/test_crop and test, else "
+                   'val_crop and val, those present)')
     p.add_argument('--index', default=osp.join(ROOT, 'model-index.yml'),
                    help='model-index.yml listing the models')
     p.add_argument('--weights-dir', nargs='+', default=None, metavar='DIR',
@@ -61,8 +63,12 @@ def parse_args(argv=None):
         p.error(f'--index: no such file: {args.index}')
     if args.photos is None:
         base = osp.join(ROOT, 'data', 'photos')
-        args.photos = [d for d in (osp.join(base, 'val_crop'),
-                                   osp.join(base, 'val')) if osp.isdir(d)]
+        for split in ('test', 'val'):
+            args.photos = [d for d in (osp.join(base, f'{split}_crop'),
+                                       osp.join(base, split))
+                           if osp.isdir(d)]
+            if args.photos:
+                break
     for d in args.photos:
         if not osp.isdir(d):
             p.error(f'--photos: no such folder: {d}')
