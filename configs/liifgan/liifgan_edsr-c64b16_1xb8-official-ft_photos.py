@@ -23,7 +23,7 @@ model = dict(
     generator=dict(
         frozen_blocks=8,
         warm_start=dict(checkpoint=stage1_ckpt, zero_residual=True)))
-train_dataloader = dict(batch_size=8)
+train_dataloader = dict(batch_size=8, num_workers=1)
 train_cfg = dict(max_iters=20_000, val_interval=500)
 param_scheduler = dict(milestones=[15_000])
 default_hooks = dict(

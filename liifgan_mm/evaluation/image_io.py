@@ -38,9 +38,15 @@ def load_image(path):
     return img
 
 
+def to_uint8(img):
+    """An image in [0, 255] (float predictions) as the uint8 that
+    :func:`save_png` writes: rounded and clipped."""
+    return np.clip(np.round(img), 0, 255).astype(np.uint8)
+
+
 def save_png(path, img):
     """Save an RGB image (float in [0, 255] is rounded)."""
-    img = np.clip(np.round(img), 0, 255).astype(np.uint8)
+    img = to_uint8(img)
     os.makedirs(osp.dirname(path), exist_ok=True)
     mmcv.imwrite(img[..., ::-1], path)
 
