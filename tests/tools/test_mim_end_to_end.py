@@ -1,5 +1,6 @@
 """mmagic's own entry points: ``mim train``/``--resume``/``mim test`` on a
-LIIF-GAN config, and the stock LIIF config through ``tools/train.py``."""
+LIIF-GAN config and on a user's config in another folder that inherits one
+by package name, and the stock LIIF config through ``tools/train.py``."""
 import subprocess
 import sys
 from pathlib import Path
@@ -40,6 +41,24 @@ def test_mim_train_resume_test(photo_dir, tmp_path):
 
     log = _run([str(BIN / 'mim'), 'test', 'mmagic', str(cfg), '--checkpoint',
                 str(work / 'iter_4.pth')], tmp_path)
+    assert 'x2/PSNR' in log and 'x4.5/PSNR' in log
+
+
+def test_mim_train_test_user_config_inheriting_by_package_name(
+        photo_dir, tmp_path):
+    """``_base_ = 'liifgan_mm::...'``: every inherited dict carries
+    ``_scope_='liifgan_mm'``, which must build (hooks, model, metrics)."""
+    user = tmp_path / 'my_configs'
+    user.mkdir()
+    work = tmp_path / 'work'
+    cfg = write_tiny_config('liifgan_mm::liifgan/' + Path(CFG).name, user,
+                            photo_dir, work)
+    assert "_base_ = 'liifgan_mm::" in cfg.read_text()
+    log = _run([str(BIN / 'mim'), 'train', 'mmagic', str(cfg)], tmp_path)
+    assert 'Iter(train) [2/2]' in log
+    assert (work / 'iter_2.pth').is_file()
+    log = _run([str(BIN / 'mim'), 'test', 'mmagic', str(cfg), '--checkpoint',
+                str(work / 'iter_2.pth')], tmp_path)
     assert 'x2/PSNR' in log and 'x4.5/PSNR' in log
 
 
