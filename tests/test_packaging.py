@@ -42,6 +42,21 @@ def test_install_requires_are_ranges_and_the_pins_live_apart():
     assert 'mmagic.apis' in script
 
 
+def test_install_requires_keep_mediapipe_and_setuptools_that_work():
+    """A plugin install must not leave (or put) a mediapipe without
+    ``mp.solutions`` (``import mmagic.apis`` fails) or a setuptools without
+    ``pkg_resources`` (mmengine's ``mmagic::`` bases, mim fail)."""
+    from packaging.requirements import Requirement
+    reqs = {r.name: r for r in map(Requirement, _requirements('runtime'))}
+    mp, st = reqs['mediapipe'], reqs['setuptools']
+    assert '0.10.21' in mp.specifier and '1.2.3' not in mp.specifier
+    assert '0.10.30' not in mp.specifier
+    assert mp.marker.evaluate({'python_version': '3.11'})
+    assert not mp.marker.evaluate({'python_version': '3.13'})  # no such
+    assert '80.9' in st.specifier and '81.0' not in st.specifier
+    assert st.marker is None
+
+
 def test_installed_metadata_matches_the_requirement_files():
     dist = next(d for d in importlib.metadata.distributions(name='liifgan_mm')
                 if d.read_text('RECORD'))
