@@ -190,3 +190,19 @@ def test_model_for_testing_builds_no_vgg_and_saves_none(mm, monkeypatch):
     assert built and 'loss_perceptual' in log
     assert not [k for k in model.state_dict()
                 if k.startswith('perceptual_loss.')]
+
+
+def test_missing_warm_start_names_the_config_key(mm, tmp_path,
+                                                 monkeypatch):
+    """The photo configs warm-start from a LIIF in work_dirs/: without it,
+    the error says which key to set (and how to train without)."""
+    monkeypatch.chdir(tmp_path)  # no work_dirs/ here
+    cfg = Config.fromfile(
+        REPO / 'configs/liifgan/small/liifgan_edsr-c32b8_1xb8-750it_photos.py')
+    gen = mm.MODELS.build(cfg.model.generator)
+    with pytest.raises(FileNotFoundError) as e:
+        gen.init_weights()
+    msg = str(e.value)
+    assert cfg.model.generator.warm_start.checkpoint in msg
+    assert '--cfg-options model.generator.warm_start.checkpoint=' in msg
+    assert 'model.generator.warm_start=None' in msg
