@@ -5,7 +5,8 @@ shipped models (rows.json) and their measured table (table.csv).
 
 Every config under configs/liifgan gets an entry (``Name``, ``Config``, ``In
 Collection``); shipped ones also get ``Weights`` (the repo-relative
-checkpoint as ``liifgan_mm://checkpoints/...``, a file in the package) and ``Results`` per scale on the photo set (PSNR, SSIM, LPIPS).
+checkpoint as ``liifgan_mm://checkpoints/...``, a file in the package)
+and ``Results`` per scale on the photo set (PSNR, SSIM, LPIPS).
 """
 import argparse
 import csv

@@ -3,11 +3,11 @@
 Each input ``name.ext`` becomes ``OUT/name_<tag>.png``; the tag says the
 output: ``x4``, ``x4.5``, ``x3.2x4.7`` (height x width scales) or
 ``768x512`` (``--size WxH``: width x height, as given). Outputs are exact:
-``(round(h * sh), round(w * sw))`` or the size given. Continuous models (LIIF-GAN, LIIF)
-decode at that size; fixed-scale models (EDSR/ESRGAN x4 configs) get the
-input bicubic-resized to target/4 first (the paper's protocol); without
-``--config`` the images are bicubic-resized. One input and ``-o x.png``
-writes exactly that file.
+``(round(h * sh), round(w * sw))`` or the size given. Continuous models
+(LIIF-GAN, LIIF) decode at that size; fixed-scale models (EDSR/ESRGAN x4
+configs) get the input bicubic-resized to target/4 first (the paper's
+protocol); without ``--config`` the images are bicubic-resized. One input
+and ``-o x.png`` writes exactly that file.
 
 Bad sizes (zero, negative, NaN, over ``--max-pixels``) and bad flags are
 refused before any work; unreadable images are reported and skipped, and

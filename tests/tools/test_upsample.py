@@ -194,9 +194,10 @@ def test_encoder_tiled_by_default(tool, small, tmp_path, capsys,
                                    ['--size', '0x40'], ['--size', '40']])
 def test_bad_size_flags_refused_before_heavy_imports(flags, tmp_path):
     """Answered at once: neither torch nor liifgan_mm is imported."""
+    argv = [str(tmp_path), '-o', 'o', *flags]
     code = ('import sys, liifgan_cli\n'
             'try:\n'
-            f'    liifgan_cli.upsample({[str(tmp_path), "-o", "o", *flags]!r})\n'
+            f'    liifgan_cli.upsample({argv!r})\n'
             'except SystemExit as e:\n'
             '    assert e.code == 2, e.code\n'
             'print(sorted(m for m in ("torch", "mmagic", "mmengine", '
