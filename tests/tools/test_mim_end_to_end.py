@@ -10,7 +10,7 @@ import cv2
 import numpy as np
 import torch
 
-from tests.conftest import REPO, write_tiny_config
+from tests.conftest import write_tiny_config
 
 BIN = Path(sys.executable).parent
 CFG = 'configs/liifgan/liifgan_edsr-c64b16_1xb128-125k_div2k.py'
@@ -122,9 +122,10 @@ def test_mim_train_and_test_liifgan_mm_configs_by_name(photo_dir, tmp_path):
     assert 'find the config file in codebase liifgan_mm' in log
     assert 'Iter(train) [2/2]' in log and (work / 'iter_2.pth').is_file()
 
-    ckpt = REPO / 'checkpoints/photos-small/liif.pth'
+    # the shipped weights by their metafile URL (mmengine loads the scheme)
+    ckpt = 'liifgan_mm://checkpoints/photos-small/liif.pth'
     log = _run([str(BIN / 'mim'), 'test', 'liifgan_mm', name,
-                '--checkpoint', str(ckpt), '--work-dir', str(tmp_path / 't'),
+                '--checkpoint', ckpt, '--work-dir', str(tmp_path / 't'),
                 '--data-root', str(photo_dir), '--data-name', 'Mine'],
                tmp_path)
     found = dict(re.findall(r'Mine(x[\d.]+)/PSNR: ([\d.]+)', log))
