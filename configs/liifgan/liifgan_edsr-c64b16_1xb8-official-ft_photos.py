@@ -17,7 +17,7 @@ experiment_name = 'liifgan_edsr-c64b16_1xb8-official-ft_photos'
 work_dir = f'./work_dirs/{experiment_name}'
 official_ckpt = 'checkpoints/official/liif_edsr-c64b16_official-div2k.pth'
 stage1_ckpt = ('work_dirs/liifgan-d1_edsr-c64b16_1xb8-official-ft_photos/'
-               'iter_600.pth')
+               'iter_400.pth')
 model = dict(
     data_preprocessor=dict(mean=[127.5] * 3, std=[127.5] * 3),
     generator=dict(
