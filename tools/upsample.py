@@ -94,8 +94,7 @@ def parse_args(argv=None):
 
 def _target(args):
     """``dict(scale=...)`` or ``dict(size=...)``, validated."""
-    from liifgan_mm.models.editors.liifgan.output_size import (scale_pair,
-                                                               size_pair)
+    from liifgan_mm.utils.output_size import scale_pair, size_pair
     if args.size:
         return dict(size=size_pair(args.size))
     if args.scale_hw:
@@ -161,8 +160,7 @@ def _fail(msg):
 def main(argv=None):
     """Returns the exit code: 0, 1 when some images failed."""
     args = parse_args(argv)
-    from liifgan_mm.models.editors.liifgan.output_size import (output_size,
-                                                               scale_tag)
+    from liifgan_mm.utils.output_size import output_size, scale_tag
     tag = scale_tag(**args.target)
     try:
         paths = output_paths(args.files, args.out, tag)
