@@ -5,7 +5,8 @@ shipped models (rows.json) and their measured table (table.csv).
 
 Every config under configs/liifgan gets an entry (``Name``, ``Config``, ``In
 Collection``); shipped ones also get ``Weights`` (the repo-relative
-checkpoint) and ``Results`` per scale on the photo set (PSNR, SSIM, LPIPS).
+checkpoint as ``liifgan_mm://checkpoints/...``, a file in the package)
+and ``Results`` per scale on the photo set (PSNR, SSIM, LPIPS).
 """
 import argparse
 import csv
@@ -65,7 +66,8 @@ def main(argv=None):
         row = shipped.get(rel)
         if row:
             entry['Results'] = results(table, row['name'], args.dataset)
-            entry['Weights'] = row['checkpoint']
+            # shipped in the package: mim download / get_model read it
+            entry['Weights'] = 'liifgan_mm://' + row['checkpoint']
         models.append(entry)
     with open(args.out, 'w') as f:
         yaml.safe_dump(dict(Collections=[COLLECTION], Models=models), f,

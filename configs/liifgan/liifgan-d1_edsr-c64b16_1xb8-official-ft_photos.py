@@ -2,7 +2,8 @@
 # decoder 1 fitted by L1 on the block-8 feature of the official LIIF's
 # encoder (the whole encoder frozen). The official decoder reads the
 # last-layer feature; on the block-8 one it starts far off (x4 ~15 dB).
-# One decoder, no discriminator, no VGG: an L1 fit of the MLP only.
+# One decoder, no discriminator, no VGG: an L1 fit of the MLP only, at a
+# higher learning rate than the GAN stage (only the MLP learns).
 _base_ = './liifgan_edsr-c64b16_1xb8-official-ft_photos.py'
 experiment_name = 'liifgan-d1_edsr-c64b16_1xb8-official-ft_photos'
 work_dir = f'./work_dirs/{experiment_name}'
@@ -16,9 +17,9 @@ optim_wrapper = dict(
     _delete_=True,
     constructor='MultiOptimWrapperConstructor',
     generator=dict(type='SkipNonFiniteOptimWrapper',
-                   optimizer=dict(type='Adam', lr=2e-4)))
-train_cfg = dict(max_iters=1000, val_interval=250)
-param_scheduler = dict(milestones=[750])
+                   optimizer=dict(type='Adam', lr=1e-3)))
+train_cfg = dict(max_iters=600, val_interval=200)
+param_scheduler = dict(milestones=[400])
 default_hooks = dict(checkpoint=dict(
-    interval=250, max_keep_ckpts=4, save_best='Photosx4/PSNR',
+    interval=200, max_keep_ckpts=3, save_best='Photosx4/PSNR',
     rule='greater'))

@@ -48,7 +48,8 @@ def test_reproduces_published_liif_x4(mm, tmp_path):
     rows_file.write_text(json.dumps([r for r in ROWS if r['name'] == 'LIIF']))
     out = load_tool('demo').main([
         '--data', str(photos), '--work-dir', str(tmp_path / 'w'),
-        '--rows', str(rows_file), '--scales', '4', '--device', 'cpu'])
+        '--rows', str(rows_file), '--scales', '4', '--device', 'cpu',
+        '--split', 'val', '--max-images', '0', '--crop', '0'])
     ours, published = _table(f'{out}/table.csv'), _table(PUBLISHED)
     for name in ('Bicubic', 'LIIF'):
         for metric in ('PSNR', 'SSIM', 'LPIPS'):
@@ -79,7 +80,8 @@ def test_evaluates_shipped_models_on_one_image(mm, tmp_path):
     rows_file.write_text(json.dumps(rows))
     out = load_tool('demo').main([
         '--data', str(photos), '--work-dir', str(tmp_path / 'w'),
-        '--rows', str(rows_file), '--scales', '4', '--device', 'cpu'])
+        '--rows', str(rows_file), '--scales', '4', '--device', 'cpu',
+        '--split', 'val', '--max-images', '0', '--crop', '0'])
     table = _table(f'{out}/table.csv')
     got = {name: (float(table[name, 'PSNR']['x4']),
                   float(table[name, 'LPIPS']['x4'])) for name in PINNED}
