@@ -1,6 +1,7 @@
 """``import liifgan_mm`` registers into mmagic's own registries, with names
 mmagic does not use (a clash would make registration raise)."""
 import importlib
+import sys
 
 
 def test_names_registered_in_mmagic_registries(mm):
@@ -29,8 +30,23 @@ def test_no_name_taken_from_mmagic(mm):
 
 
 def test_reimport_is_harmless(mm):
+    """A second ``import liifgan_mm`` (a config's ``custom_imports`` after a
+    plain import, or a reload) registers nothing twice, installs the
+    start-up hooks once and leaves every name on the same class."""
+    import liifgan_compat
     import liifgan_mm
-    importlib.reload(liifgan_mm)
+    names = [(mm.MODELS, 'LIIFGAN'), (mm.MODELS, 'DualImplicitHead'),
+             (mm.TRANSFORMS, 'RandomGroupSampling'), (mm.METRICS, 'LPIPS')]
+    before = [registry.get(name) for registry, name in names]
+    sizes = [len(registry.module_dict) for registry, _ in names]
+    applied = dict(liifgan_compat.APPLIED)
+    importlib.reload(liifgan_mm)  # raises if a name were registered again
+    assert [registry.get(name) for registry, name in names] == before
+    assert [len(registry.module_dict) for registry, _ in names] == sizes
+    assert liifgan_compat.APPLIED == applied
+    finders = [f for f in sys.meta_path
+               if type(f).__module__ == 'liifgan_compat']
+    assert len(finders) <= 1
 
 
 def test_liifgan_mm_scope_builds_what_mmagic_scope_builds(mm):

@@ -108,7 +108,7 @@ def run(gen, x, size, rows=None):
 def child(args):
     """One mode in this (fresh) process; prints its JSON line."""
     import torch
-    from benchmark_decoding import peak_rss_mb  # VmHWM: this process only
+    from liifgan_mm.utils.process_memory import peak_rss_mb  # VmHWM
     gen = build(args, args.tile if args.child == 'tiled' else None)
     h, w = _hw(args.input)
     size = (round(h * args.scale), round(w * args.scale))

@@ -94,6 +94,16 @@ def subset(val_dir, n, out, crop=0):
     return out
 
 
+def run_tool(name, argv):
+    """Run ``tools/<name>.py argv`` in a child process (tools never import
+    each other); its failure is the demo's (same exit code)."""
+    import subprocess
+    rc = subprocess.call(
+        [sys.executable, osp.join(REPO, 'tools', f'{name}.py'), *argv])
+    if rc:
+        raise SystemExit(rc)
+
+
 def fine_tune(args, val_dir):
     """Warm-start LIIF-GAN-SF from the shipped LIIF, train ``--iters`` (resumes
     an interrupted run); returns its (config, checkpoint)."""
@@ -124,13 +134,9 @@ def main(argv=None):
     import liifgan_mm  # noqa: F401  (first: compat fixes without the .pth)
     from mmagic.utils import register_all_modules
     register_all_modules()
-    sys.path.insert(0, osp.join(REPO, 'tools'))
-    import benchmark_table
-    import prepare_photos
-
     os.makedirs(args.work_dir, exist_ok=True)
     if not osp.exists(osp.join(args.data, 'manifest.csv')):
-        prepare_photos.main([args.data])
+        run_tool('prepare_photos', [args.data])
     val_dir = subset(osp.join(args.data, f'{args.split}_crop'),
                      args.max_images,
                      osp.join(args.work_dir, f'{args.split}_subset'),
@@ -156,7 +162,7 @@ def main(argv=None):
     n = args.max_images or 'all'
     extra += ['--scales', *map(str, args.scales)] if args.scales else []
     extra += ['--device', args.device] if args.device else []
-    benchmark_table.main([
+    run_tool('benchmark_table', [
         val_dir, out, '--row', 'Bicubic', '--rows', rows_file,
         '--reference', 'paper', '--crop-size', '0.5',
         '--title', f'Photo set ({n} {args.split} centre crops, '

@@ -197,7 +197,7 @@ def _fail(msg):
 def main(argv=None):
     """Returns the exit code: 0, 1 when some images failed."""
     args = parse_args(argv)
-    from liifgan_mm.models.editors.liifgan.output_size import output_size
+    from liifgan_mm.utils.output_size import output_size
     tag = tag_of(args.target)
     try:
         paths = output_paths(args.files, args.out, tag)

@@ -19,10 +19,8 @@ import copy
 
 from mmengine.config import Config
 
-from liifgan_mm.evaluation.upsamplers import drop_training_parts
-from liifgan_mm.models.editors.liifgan.output_size import (MAX_PIXELS,
-                                                           scale_pair,
-                                                           size_pair)
+from liifgan_mm.utils.output_size import MAX_PIXELS, scale_pair, size_pair
+from liifgan_mm.utils.training_parts import drop_training_parts
 
 
 def check_knobs(cfg, alpha=None, encoder_tile=None):

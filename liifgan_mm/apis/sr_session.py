@@ -26,8 +26,7 @@ from liifgan_mm.evaluation.continuous_protocol import (bicubic_resize,
                                                        crop_border,
                                                        div2k_pair)
 from liifgan_mm.evaluation.image_io import load_image, to_uint8
-from liifgan_mm.models.editors.liifgan.output_size import (output_size,
-                                                           scale_pair)
+from liifgan_mm.utils.output_size import output_size, scale_pair
 from .inference import check_knobs
 from .upsampling import image_upsampler
 

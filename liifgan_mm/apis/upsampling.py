@@ -9,8 +9,7 @@ does it: the same model build, knobs and rounding, so a caller such as
 from liifgan_mm.evaluation.image_io import to_uint8
 from liifgan_mm.evaluation.row_spec import RowSpec
 from liifgan_mm.evaluation.upsamplers import build_upsampler
-from liifgan_mm.models.editors.liifgan.output_size import (MAX_PIXELS,
-                                                           output_size)
+from liifgan_mm.utils.output_size import MAX_PIXELS, output_size
 from .inference import check_knobs
 
 # LIIF-GAN inputs over this many latents a side are encoded in tiles

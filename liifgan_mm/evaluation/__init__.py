@@ -4,7 +4,8 @@ METRICS) and the continuous-scale benchmark behind
 
 - :mod:`.continuous_protocol`: input/GT making (DIV2K, CelebA-HQ) and the
   fixed-scale (x4 model) protocol;
-- :mod:`.row_spec`, :mod:`.upsamplers`, :mod:`.checkpoint_loading`: table
+- :mod:`.row_spec`, :mod:`.upsamplers` (loading through
+  :mod:`liifgan_mm.utils.checkpoint_loading`): table
   rows -> bicubic or mmagic models from config + checkpoint, loaded
   strictly (``build_model``/``build_upsampler``, shared by every tool);
 - :mod:`.image_io`: listing, reading and saving images (every tool);

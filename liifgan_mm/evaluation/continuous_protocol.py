@@ -10,7 +10,9 @@ Protocols (paper Sec. 4.2, LIIF's evaluation; the test configs in
     ``h = floor(H / s)``, ``w = floor(W / s)``; the GT is cropped (top-left)
     to ``round(h s) x round(w s)`` so both sizes are integers, and the input
     is the GT bicubic-downsampled (PIL, antialiased) to ``h x w``. This is
-    mmagic's ``RandomDownSampling(scale_min=s, scale_max=s)``. PSNR/SSIM on
+    the test configs' transform, :class:`~liifgan_mm.datasets.transforms.
+    FixedScaleDownSampling` (= mmagic's ``RandomDownSampling(scale_min=s,
+    scale_max=s)``, tested), called here. PSNR/SSIM on
     RGB with ``ceil(s) + 6`` border pixels shaved (LIIF's DIV2K rule
     ``scale + 6``, rounded up for non-integer scales).
 ``celebahq``
@@ -31,8 +33,10 @@ import math
 
 import mmcv
 import numpy as np
-from mmagic.datasets.transforms import RandomDownSampling, Resize
+from mmagic.datasets.transforms import Resize
 from PIL import Image
+
+from liifgan_mm.datasets.transforms import FixedScaleDownSampling
 
 PROTOCOLS = ('div2k', 'celebahq')
 PAPER_SCALES = (2, 3, 4, 4.5, 5, 5.5, 6, 6.5, 7)
@@ -57,18 +61,18 @@ def check_protocol(protocol):
 
 
 def div2k_pair(gt, scale):
-    """LIIF's DIV2K pair, by mmagic's ``RandomDownSampling``.
+    """LIIF's DIV2K pair, by the test configs' ``FixedScaleDownSampling``.
 
     Args:
         gt (np.ndarray): ``[H, W, 3]`` uint8 GT.
-        scale (float): upsampling scale ``s``.
+        scale (float | tuple[float, float]): upsampling scale ``s`` (or
+            ``(sh, sw)``).
 
     Returns:
         tuple[np.ndarray, np.ndarray]: input ``[floor(H/s), floor(W/s), 3]``
         and GT ``[round(h s), round(w s), 3]`` (a top-left crop).
     """
-    results = RandomDownSampling(scale_min=scale, scale_max=scale)(
-        dict(gt=gt))
+    results = FixedScaleDownSampling(scale)(dict(gt=gt))
     return results['img'], results['gt']
 
 

@@ -27,7 +27,8 @@ from mmagic.structures import DataSample
 from mmagic.utils import register_all_modules
 
 from liifgan_mm.models.editors.liifgan import LIIFGAN
-from .checkpoint_loading import load_strict
+from liifgan_mm.utils.checkpoint_loading import load_strict
+from liifgan_mm.utils.training_parts import drop_training_parts
 from .continuous_protocol import bicubic_resize, fixed_scale_upsample
 
 
@@ -143,22 +144,12 @@ def describe_row(spec, cfg=None):
     return 'fixed', int(scale)
 
 
-def drop_training_parts(model_cfg):
-    """Set the parts of an SR GAN model config that only training uses
-    (discriminator, perceptual and GAN losses) to None, so inference never
-    builds (or downloads) them. Changes ``model_cfg`` and returns it."""
-    for key in ('discriminator', 'perceptual_loss', 'gan_loss'):
-        if model_cfg.get(key):
-            model_cfg[key] = None
-    return model_cfg
-
-
 def build_model(cfg, checkpoint=None, allow_random=False):
     """Build ``cfg.model`` for inference and load ``checkpoint`` strictly.
 
     Discriminator and perceptual/GAN losses are not built; the generator's
     ``init_cfg`` is dropped (no download). Loading is
-    :func:`~.checkpoint_loading.load_strict`: every key of the built model
+    :func:`~liifgan_mm.utils.checkpoint_loading.load_strict`: every key of the built model
     must match (``module.`` wrapper prefixes understood), training-only
     keys are skipped, anything else raises naming the config.
 

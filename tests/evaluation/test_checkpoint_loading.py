@@ -5,7 +5,7 @@ import warnings
 import pytest
 import torch
 
-from liifgan_mm.evaluation.checkpoint_loading import unwrap_key
+from liifgan_mm.utils.checkpoint_loading import unwrap_key
 from liifgan_mm.evaluation.row_spec import RowSpec, load_config
 from liifgan_mm.evaluation.upsamplers import build_model, build_upsampler
 from tests.conftest import REPO

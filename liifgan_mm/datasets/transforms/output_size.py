@@ -16,10 +16,10 @@ from mmcv.transforms import BaseTransform
 from mmagic.datasets.transforms.random_down_sampling import resize_fn
 from mmagic.registry import TRANSFORMS
 
-from liifgan_mm.models.editors.liifgan.output_size import (MAX_PIXELS,
-                                                           output_size,
-                                                           scale_pair,
-                                                           size_pair)
+from liifgan_mm.utils.output_size import (MAX_PIXELS,
+                                          output_size,
+                                          scale_pair,
+                                          size_pair)
 
 
 @TRANSFORMS.register_module()

@@ -19,7 +19,7 @@ from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
 
 from mmagic.registry import HOOKS
-from liifgan_mm.evaluation.checkpoint_loading import unwrap_key
+from liifgan_mm.utils.checkpoint_loading import unwrap_key
 
 
 def bare_model(runner):

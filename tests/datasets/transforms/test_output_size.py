@@ -6,8 +6,7 @@ import pytest
 
 
 def test_output_size_forms():
-    from liifgan_mm.models.editors.liifgan.output_size import (output_size,
-                                                               scale_tag)
+    from liifgan_mm.utils.output_size import output_size, scale_tag
     assert output_size((30, 41), scale=2.5) == (75, 102)
     assert output_size((30, 41), scale=(3.2, 4.7)) == (96, 193)
     assert output_size((30, 41), size='37x81') == (37, 81)
@@ -34,7 +33,7 @@ def test_output_size_forms():
     (dict(), 'exactly one'), (dict(scale=2, size=(3, 3)), 'exactly one'),
 ])
 def test_bad_sizes_refused(kw, msg):
-    from liifgan_mm.models.editors.liifgan.output_size import output_size
+    from liifgan_mm.utils.output_size import output_size
     with pytest.raises(ValueError, match=msg):
         output_size((30, 41), **kw)
 

@@ -6,7 +6,7 @@ import torch
 from mmagic.models.editors.srgan import SRGAN
 from mmagic.registry import MODELS
 from mmagic.structures import DataSample
-from .output_size import output_size
+from liifgan_mm.utils.output_size import output_size
 
 
 @MODELS.register_module()
@@ -64,7 +64,7 @@ class LIIFGAN(SRGAN):
     def _target_size(inputs, data_samples):
         """Output ``(H, W)``: the GT's, else ``target_size`` (``(H, W)``)
         or ``scale`` (``s`` or ``(sh, sw)``) from the metainfo, validated
-        (:func:`~.output_size.output_size`)."""
+        (:func:`liifgan_mm.utils.output_size.output_size`)."""
         meta = data_samples.metainfo
         if 'gt_img' in data_samples:
             return tuple(data_samples.gt_img.shape[-2:])

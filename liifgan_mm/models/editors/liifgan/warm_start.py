@@ -28,7 +28,8 @@ import re
 import torch
 from mmengine.logging import MMLogger
 
-from liifgan_mm.evaluation.checkpoint_loading import state_dict_of, unwrap_key
+from liifgan_mm.utils.checkpoint_loading import state_dict_of, unwrap_key
+from liifgan_mm.utils.training_parts import NOT_GENERATOR
 from liifgan_mm.weights.official_liif import convert_state_dict, is_official
 
 # (source pattern, target template), tried in order; first match wins
@@ -50,8 +51,7 @@ def generator_state(ckpt):
         k = unwrap_key(k)  # DDP's module. parts, as the tools load
         if k.startswith('generator.'):
             out[k[len('generator.'):]] = v
-        elif not k.startswith(('discriminator.', 'perceptual_loss.',
-                               'data_preprocessor.', 'generator_ema.')):
+        elif k.split('.', 1)[0] not in NOT_GENERATOR:
             out[k] = v  # a bare generator state dict
     return out
 

@@ -14,9 +14,7 @@ import re
 
 import torch
 
-# top-level parts of SR GAN models that inference never builds
-TRAIN_ONLY = ('discriminator', 'perceptual_loss', 'gan_loss', 'pixel_loss',
-              'vgg', 'ema_model', 'discriminator_ema')
+from .training_parts import TRAIN_ONLY
 _FIRST = 3  # keys named in an error
 
 

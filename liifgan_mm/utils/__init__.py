@@ -1,0 +1,15 @@
+"""The low floor: what every layer uses, importing no other floor.
+
+- :mod:`.checkpoint_loading`: reading checkpoints (``state_dict``, DDP
+  wrapper prefixes) and loading them strictly into an inference model;
+- :mod:`.training_parts`: the one list of training-only model parts, and
+  dropping them from a model config;
+- :mod:`.output_size`: one scale, a scale per axis or an exact size turned
+  into an exact output ``(H, W)``;
+- :mod:`.setup_env`: ``register_all_modules``, as every OpenMMLab package
+  has one (``mmengine.hub.get_model('liifgan_mm::...')`` calls
+  ``liifgan_mm.utils.register_all_modules``).
+"""
+from .setup_env import register_all_modules
+
+__all__ = ['register_all_modules']
