@@ -1,4 +1,4 @@
-"""GAN training step in fp32 vs bf16 autocast, side by side.
+"""Training-step times: fp32 vs bf16 autocast, and LIIF-GAN vs stock LIIF.
 
 Builds a LIIF-GAN config's model twice from the same initial weights (warm
 start off): once with the config's optimizer wrappers (fp32), once with
@@ -15,11 +15,18 @@ Reported (``--json``: one JSON object):
   ``curve_fp32``/``curve_bf16`` (each loss per step) and, per loss, the
   mean of ``|bf16 - fp32| / |fp32|`` over the steps.
 
+``--vs-stock`` instead times LIIF-GAN (its DIV2K config) against stock
+LIIF (mmagic's config) at the same batch (``--batch``, default 16 there),
+48^2 inputs, each config's own pipeline on a synthetic image:
+``train_step_ratio`` (LIIF-GAN / stock) and ``train_step_ratio_plain``
+(LIIF-GAN with the plain, non-fast head).
+
 Example (the paper-size photo recipe, batch 8, 2 threads)::
 
     python tools/benchmark_train_step.py --batch 8 --steps 3 --json
     python tools/benchmark_train_step.py --batch 8 --curve 30 --images \\
         data/photos/train_sub --json
+    python tools/benchmark_train_step.py --vs-stock --batch 16 --json
 """
 import argparse
 import copy
@@ -39,15 +46,21 @@ CONFIG = REPO / 'configs' / 'liifgan' / \
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     p.add_argument('--config', default=str(CONFIG))
-    p.add_argument('--batch', type=int, default=8)
+    p.add_argument('--batch', type=int, help='default 8 (16 with '
+                   '--vs-stock)')
     p.add_argument('--steps', type=int, default=3, help='timed steps')
     p.add_argument('--curve', type=int, default=0, metavar='N',
                    help='also train N steps per precision, compare losses')
     p.add_argument('--images', help='folder of training images')
     p.add_argument('--threads', type=int, default=2)
     p.add_argument('--seed', type=int, default=0)
+    p.add_argument('--vs-stock', action='store_true',
+                   help='LIIF-GAN vs stock LIIF step time instead')
+    p.add_argument('--device', default='cpu')
     p.add_argument('--json', action='store_true')
-    return p.parse_args(argv)
+    args = p.parse_args(argv)
+    args.batch = args.batch or (16 if args.vs_stock else 8)
+    return args
 
 
 def setup(threads):
@@ -124,9 +137,79 @@ def step(run, batch):
     return time.perf_counter() - t, {k: float(v) for k, v in logs.items()}
 
 
+def stock_ratio(args):
+    """LIIF-GAN vs stock LIIF training steps from their configs."""
+    import numpy as np
+    from mmengine.config import Config
+    from mmengine.dataset import Compose, pseudo_collate
+    from mmengine.optim import build_optim_wrapper
+
+    import mmagic
+    from mmagic.registry import MODELS
+    stock_cfg = Path(mmagic.__file__).parent / '.mim' / 'configs' / 'liif' / \
+        'liif-edsr-norm_c64b16_1xb16-1000k_div2k.py'
+    ours_cfg = REPO / 'configs' / 'liifgan' / \
+        'liifgan_edsr-c64b16_1xb128-125k_div2k.py'
+    rng = np.random.default_rng(0)
+    img = rng.integers(0, 256, (256, 256, 3), dtype=np.uint8)
+    runs = {}
+    for name, path in (('stock', stock_cfg), ('liifgan', ours_cfg)):
+        cfg = Config.fromfile(str(path))
+        torch.manual_seed(0)
+        model = MODELS.build(cfg.model).to(args.device).train()
+        optim = build_optim_wrapper(model, cfg.optim_wrapper)
+        pipeline = Compose(cfg.train_pipeline[1:])  # no LoadImageFromFile
+        batch = pseudo_collate([
+            pipeline(dict(gt=img.copy(), gt_path='synthetic.png'))
+            for _ in range(args.batch)
+        ])
+        runs[name] = (model, optim, batch)
+    head = runs['liifgan'][0].generator.head
+    times = dict(stock=[], liifgan=[], liifgan_plain=[])
+    for step in range(args.steps + 1):  # step 0: warm-up
+        for key in times:
+            model, optim, batch = runs[key.split('_')[0]]
+            head.fast = key == 'liifgan'
+            data = copy.deepcopy(batch)
+            t, _ = timed(lambda: model.train_step(data, optim), args.device)
+            if step:
+                times[key].append(t)
+    head.fast = True
+    best = {k: min(v) for k, v in times.items()}
+    return dict(
+        train_batch=args.batch,
+        train_step_stock_s=best['stock'],
+        train_step_liifgan_s=best['liifgan'],
+        train_step_liifgan_plain_s=best['liifgan_plain'],
+        train_step_ratio=best['liifgan'] / best['stock'],
+        train_step_ratio_plain=best['liifgan_plain'] / best['stock'])
+
+
+def timed(fn, device):
+    if device != 'cpu':
+        torch.cuda.synchronize()
+    t = time.perf_counter()
+    out = fn()
+    if device != 'cpu':
+        torch.cuda.synchronize()
+    return time.perf_counter() - t, out
+
+
+def report(res, as_json):
+    if as_json:
+        print(json.dumps(res, indent=1))
+        return
+    for k, v in res.items():
+        if not isinstance(v, list):
+            print(f'{k:>16}: {v}')
+
+
 def main(argv=None):
     args = parse_args(argv)
     setup(args.threads)
+    if args.vs_stock:
+        return report(dict(stock_ratio(args), threads=args.threads,
+                           loadavg=os.getloadavg()[0]), args.json)
     from mmengine.config import Config
     cfg = Config.fromfile(args.config)
     cfg.model.generator.warm_start = None
@@ -158,12 +241,7 @@ def main(argv=None):
                                               curves['bf16'])) / args.curve
                        for k in curves['fp32'][0]})
     res['loadavg_end'] = os.getloadavg()[0]  # other processes' CPU load
-    if args.json:
-        print(json.dumps(res, indent=1))
-    else:
-        for k, v in res.items():
-            if not isinstance(v, list):
-                print(f'{k:>16}: {v}')
+    report(res, args.json)
 
 
 if __name__ == '__main__':

@@ -20,8 +20,8 @@ Examples::
         --checkpoint checkpoints/photos-small/liifgan.pth
     python tools/upsample.py 'shots/*.png' more/ -o out --scale-hw 3.2 4.7 \\
         --config CFG --checkpoint CKPT --alpha 0.5 --encoder-tile 128
-    python tools/upsample.py photo.jpg -o out --scale 4 --config CFG \\
-        --checkpoint CKPT --precision bf16     # ~2x faster decoding
+    python tools/upsample.py photo.jpg -o out --scale 4 \\
+        --config CFG --checkpoint CKPT --precision bf16  # faster decoding
     python tools/upsample.py faces/ -o out --size 512x768   # bicubic
 """  # noqa: E501
 import argparse
