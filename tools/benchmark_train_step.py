@@ -90,9 +90,8 @@ def load_images(folder, seed):
         from PIL import Image  # smooth-ish, not white noise
         return [np.asarray(Image.fromarray(noise).resize((256, 256),
                                                          Image.BICUBIC))]
-    from liifgan_mm.evaluation.benchmark import list_images
-    from liifgan_mm.evaluation.image_io import load_image
-    return [load_image(p) for p in list_images(folder)]
+    from liifgan_mm.evaluation.image_io import list_images, load_image
+    return [load_image(os.path.join(folder, n)) for n in list_images(folder)]
 
 
 def make_batches(cfg, images, batch, n, seed):
