@@ -5,23 +5,26 @@ MLP, ``eval_bsize=30000`` as in mmagic's config) and our decoder-1 path
 (``LIIFGANEDSRNet``, one decoder) with identical random weights, on the same
 device and thread count, and reports (``--json``: one JSON object):
 
-- ``max_abs_diff``: our x4 output vs theirs (same features);
+- ``max_abs_diff_x4``: our exact (fp32) x4 output vs theirs (same
+  features);
 - ``speedup_x4``: their / our decoding time, 128^2 features -> 512^2
   (min over interleaved repeats); ``speedup_x4_end_to_end`` adds the
   encoder time (the same network for both) to each side;
-  ``speedup_x4_their_chunk``: ours run with their chunk size too;
-- ``speedup_x30``: the same on a strip of ``--x30-band`` rows of a 256^2 ->
-  7680^2 output (their coordinates built for the strip only);
-- ``peak_rss_mb_x30``: peak RSS of a child process that runs our model on
-  a 256^2 input to the whole 7680^2 output (``--x30-rows``: only the first
-  rows); ``rss_mb_before_x30`` is its RSS after imports and model build;
-- ``decoder_gflops`` (our decoder's matmul/conv FLOPs over its time),
-  ``their_decoder_gflops`` likewise, and ``matmul_gflops``: a plain fp32
-  ``[4 * chunk, 256] x [256, 256]`` matmul, measured in the same run;
-- ``train_step_ratio``: LIIF-GAN (its DIV2K config) / stock LIIF (mmagic's
-  config) training-step time at the same batch, 48^2 inputs, each config's
-  own pipeline on a synthetic image; ``train_step_ratio_plain``: LIIF-GAN
-  with the plain (non-fast) head.
+  ``speedup_x4_fp32_their_chunk``: ours run with their chunk size too;
+  ``speedup_x4_bf16``: ours with ``head.precision='bf16'`` (``_int8``
+  with ``--int8``: the tail dynamically quantized, measured only);
+- ``speedup_x30*``: the same on a strip of ``--x30-band`` rows of a 256^2
+  -> 7680^2 output (their coordinates built for the strip only);
+- ``x4``/``x30``: per mode (``theirs``, ``fp32``, ``bf16``, ...) the time
+  (s), ``_gflops`` (the decoder's matmul/conv FLOPs over its time),
+  ``_mpix_s`` (output megapixels/s) and ``_max_abs_diff`` vs theirs;
+- ``matmul_gflops``/``matmul_gflops_bf16``: a plain ``[4 * chunk, 256] x
+  [256, 256]`` matmul in fp32/bf16, measured in the same run, and
+  ``decoder_vs_matmul[_bf16]``: our decoder's rate over it;
+- ``peak_rss_mb_x30[_bf16]``: peak RSS of a child process that runs our
+  model on a 256^2 input to the whole 7680^2 output (``--x30-rows``: only
+  the first rows); ``rss_mb_before_x30`` is its RSS after imports and
+  model build;
 
 The tiled *encoder* (peak memory and time on large inputs, tiled vs
 untiled) has its own script: ``tools/benchmark_tiling.py``.
@@ -29,13 +32,12 @@ untiled) has its own script: ``tools/benchmark_tiling.py``.
 Example::
 
     python tools/benchmark_decoding.py --json            # CPU, 2 threads
+    python tools/benchmark_decoding.py --int8 --x30-rows 64 --json
     python tools/benchmark_decoding.py --device cuda --json
 """
 import argparse
-import copy
 import json
 import os
-import resource
 import subprocess
 import sys
 import time
@@ -43,7 +45,10 @@ from pathlib import Path
 
 import torch
 
+from liifgan_mm.utils.process_memory import peak_rss_mb  # VmHWM
+
 REPO = Path(__file__).resolve().parents[1]
+CLOCK = [time.perf_counter]  # time.process_time with --cpu-time
 ENC = dict(type='EDSRNet', in_channels=3, out_channels=3, mid_channels=64,
            num_blocks=16)
 MLP = dict(type='MLPRefiner', out_dim=3, hidden_list=[256, 256, 256, 256])
@@ -61,12 +66,18 @@ def parse_args(argv=None):
                    help='output rows of the x30 speed comparison')
     p.add_argument('--x30-rows', type=int, help='rows decoded in the peak '
                    'RSS run (default: all 7680)')
-    p.add_argument('--train-batch', type=int, default=16)
-    p.add_argument('--train-steps', type=int, default=4)
     p.add_argument('--skip', nargs='*', default=[],
-                   choices=['x4', 'x30', 'rss', 'train'])
+                   choices=['x4', 'x30', 'rss'])
+    p.add_argument('--int8', action='store_true', help='also time int8 '
+                   'dynamic quantization of the decoder tail (measured, '
+                   'not a mode of the package)')
+    p.add_argument('--cpu-time', action='store_true', help='time by this '
+                   "process's CPU time, not wall time (robust on a loaded "
+                   'machine; meaningful with --threads 1)')
     p.add_argument('--json', action='store_true')
     p.add_argument('--child-x30', action='store_true', help=argparse.SUPPRESS)
+    p.add_argument('--child-precision', default='fp32',
+                   help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.chunk is None:
         args.chunk = 1024 if args.device == 'cpu' else 65536
@@ -90,11 +101,11 @@ def setup(args):
 def timed(fn, device):
     if device != 'cpu':
         torch.cuda.synchronize()
-    t = time.perf_counter()
+    t = CLOCK[0]()
     out = fn()
     if device != 'cpu':
         torch.cuda.synchronize()
-    return time.perf_counter() - t, out
+    return CLOCK[0]() - t, out
 
 
 def build_pair(args):
@@ -136,45 +147,84 @@ def decoder_flops(net, n_queries, feat_hw, ours):
     return 2 * (4 * n_queries * per_corner + (conv if ours else 0))
 
 
+def int8_split(head):
+    """``head._split`` whose tail is the dynamically quantized (int8,
+    fbgemm/VNNI) copy of the decoder's layers after the first."""
+    import torch.nn as nn
+    from torch.ao.quantization import quantize_dynamic
+
+    from liifgan_mm.models.editors.liifgan.precision import LowPrecisionTail
+
+    class Int8Tail(LowPrecisionTail):
+        def __init__(self, tail):
+            self.seq = quantize_dynamic(nn.Sequential(*tail), {nn.Linear},
+                                        dtype=torch.qint8)
+            self.out_features = tail[-1].out_features
+
+        def __call__(self, x, work=None):
+            return self.seq(x)
+
+    split = head._split
+
+    def _split(decoder, low=None):
+        out = split(decoder)
+        out['tail'] = Int8Tail(out['tail'])
+        return out
+    return _split
+
+
 def compare(args, theirs, ours, in_size, scale, rows=None):
-    """Interleaved decoding runs; returns a dict of times and the diff."""
+    """Interleaved decoding runs: mmagic's, ours in fp32 (also at their
+    chunk size), bf16 and (``--int8``) int8; times, FLOP rates, output
+    pixels/s and max |diff| vs mmagic's output."""
     dev = args.device
     x = torch.rand(1, 3, in_size, in_size, device=dev)
     size = (in_size * scale, in_size * scale)
     rows = rows or range(size[0])
     coord, cell = strip_coords(size, rows, dev)
-    t_t, t_o, t_e, t_s = [], [], [], []
     head = ours.head
+    modes = dict(fp32=('fp32', args.chunk, head._split),
+                 fp32_their_chunk=('fp32', args.their_chunk, head._split),
+                 bf16=('bf16', args.chunk, head._split))
+    if args.int8:
+        modes['int8'] = ('fp32', args.chunk, int8_split(head))
+    times = {k: [] for k in ('theirs', 'encoder', *modes)}
+    outs = {}
     with torch.no_grad():
         for _ in range(args.repeat):
             te, feat = timed(lambda: theirs.gen_feature(x), dev)
             tt, ref = timed(lambda: theirs.batched_predict(feat, coord, cell),
                             dev)
-            to, out = timed(lambda: head.predict(feat, None, size, rows), dev)
-            head.eval_bsize = args.their_chunk  # ours at their chunk size
-            ts, _ = timed(lambda: head.predict(feat, None, size, rows), dev)
-            head.eval_bsize = args.chunk
-            t_t.append(tt)
-            t_o.append(to)
-            t_e.append(te)
-            t_s.append(ts)
+            times['encoder'].append(te)
+            times['theirs'].append(tt)
+            for mode, (prec, chunk, split) in modes.items():
+                head.precision, head.eval_bsize, head._split = \
+                    prec, chunk, split
+                t, outs[mode] = timed(
+                    lambda: head.predict(feat, None, size, rows), dev)
+                times[mode].append(t)
+    head.precision, head.eval_bsize = 'fp32', args.chunk
+    del head._split  # the class's method again
     ref = ref.view(1, len(rows), size[1], 3).permute(0, 3, 1, 2)
     n = coord.shape[1]
-    return dict(
-        theirs_s=min(t_t), ours_s=min(t_o), encoder_s=min(t_e),
-        ours_their_chunk_s=min(t_s),
-        max_abs_diff=(ref - out).abs().max().item(),
-        ours_gflops=decoder_flops(ours, n, in_size**2, True) / min(t_o) / 1e9,
-        theirs_gflops=decoder_flops(ours, n, in_size**2, False) / min(t_t) /
-        1e9)
+    best = {k: min(v) for k, v in times.items()}
+    res = dict(best, pixels=n)
+    for mode in ('theirs', *modes):
+        fl = decoder_flops(ours, n, in_size**2, mode != 'theirs')
+        res[mode + '_gflops'] = fl / best[mode] / 1e9
+        res[mode + '_mpix_s'] = n / best[mode] / 1e6
+        if mode != 'theirs':
+            res[mode + '_max_abs_diff'] = (ref - outs[mode]).abs().max(
+            ).item()
+    return res
 
 
-def matmul_gflops(args):
-    """A plain fp32 matmul shaped like one of our decoder blocks' layers."""
+def matmul_gflops(args, dtype=torch.float32):
+    """A plain matmul shaped like one of our decoder blocks' layers."""
     m = 4 * args.chunk
-    a = torch.randn(m, 256, device=args.device)
-    b = torch.randn(256, 256, device=args.device)
-    out = torch.empty(m, 256, device=args.device)
+    a = torch.randn(m, 256, device=args.device, dtype=dtype)
+    b = torch.randn(256, 256, device=args.device, dtype=dtype)
+    out = torch.empty(m, 256, device=args.device, dtype=dtype)
     reps = max(1, (2 ** 31) // (2 * m * 256 * 256))
     best = float('inf')
     for _ in range(args.repeat):
@@ -184,22 +234,10 @@ def matmul_gflops(args):
     return 2 * m * 256 * 256 * reps / best / 1e9
 
 
-def peak_rss_mb():
-    """This process's peak RSS: ``VmHWM`` (Linux; ``ru_maxrss`` would
-    include the parent's RSS at fork), else ``ru_maxrss``."""
-    try:
-        with open('/proc/self/status') as f:
-            for line in f:
-                if line.startswith('VmHWM:'):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
 def child_x30(args):
     """Runs in a fresh process: our net, 256^2 -> 7680^2, peak RSS."""
     _, ours = build_pair(args)
+    ours.head.precision = args.child_precision
     rss0 = peak_rss_mb()
     size = (7680, 7680)
     rows = range(args.x30_rows or size[0])
@@ -216,9 +254,10 @@ def child_x30(args):
     print(json.dumps(res))
 
 
-def run_child(args):
+def run_child(args, precision='fp32'):
     cmd = [sys.executable, __file__, '--child-x30', '--device', args.device,
-           '--threads', str(args.threads), '--chunk', str(args.chunk)]
+           '--threads', str(args.threads), '--chunk', str(args.chunk),
+           '--child-precision', precision]
     if args.x30_rows:
         cmd += ['--x30-rows', str(args.x30_rows)]
     out = subprocess.run(cmd, check=True, capture_output=True, text=True,
@@ -226,97 +265,57 @@ def run_child(args):
     return json.loads(out.strip().splitlines()[-1])
 
 
-def train_step_times(args):
-    """LIIF-GAN vs stock LIIF training steps from their configs."""
-    import numpy as np
-    from mmengine.config import Config
-    from mmengine.dataset import Compose, pseudo_collate
-    from mmengine.optim import build_optim_wrapper
-
-    import mmagic
-    from mmagic.registry import MODELS
-    stock_cfg = Path(mmagic.__file__).parent / '.mim' / 'configs' / 'liif' / \
-        'liif-edsr-norm_c64b16_1xb16-1000k_div2k.py'
-    ours_cfg = REPO / 'configs' / 'liifgan' / \
-        'liifgan_edsr-c64b16_1xb128-125k_div2k.py'
-    rng = np.random.default_rng(0)
-    img = rng.integers(0, 256, (256, 256, 3), dtype=np.uint8)
-    runs = {}
-    for name, path in (('stock', stock_cfg), ('liifgan', ours_cfg)):
-        cfg = Config.fromfile(str(path))
-        torch.manual_seed(0)
-        model = MODELS.build(cfg.model).to(args.device).train()
-        optim = build_optim_wrapper(model, cfg.optim_wrapper)
-        pipeline = Compose(cfg.train_pipeline[1:])  # no LoadImageFromFile
-        batch = pseudo_collate([
-            pipeline(dict(gt=img.copy(), gt_path='synthetic.png'))
-            for _ in range(args.train_batch)
-        ])
-        runs[name] = (model, optim, batch)
-    head = runs['liifgan'][0].generator.head
-    times = dict(stock=[], liifgan=[], liifgan_plain=[])
-    for step in range(args.train_steps + 1):  # step 0: warm-up
-        for key in times:
-            model, optim, batch = runs[key.split('_')[0]]
-            head.fast = key == 'liifgan'
-            data = copy.deepcopy(batch)
-            t, _ = timed(lambda: model.train_step(data, optim), args.device)
-            if step:
-                times[key].append(t)
-    head.fast = True
-    best = {k: min(v) for k, v in times.items()}
-    return dict(
-        train_batch=args.train_batch,
-        train_step_stock_s=best['stock'],
-        train_step_liifgan_s=best['liifgan'],
-        train_step_liifgan_plain_s=best['liifgan_plain'],
-        train_step_ratio=best['liifgan'] / best['stock'],
-        train_step_ratio_plain=best['liifgan_plain'] / best['stock'])
-
-
 def main(argv=None):
     args = parse_args(argv)
+    if args.cpu_time:
+        CLOCK[0] = time.process_time
     setup(args)
     if args.child_x30:
         return child_x30(args)
     res = dict(device=args.device, threads=args.threads, chunk=args.chunk,
+               cpu_time=args.cpu_time,
                their_chunk=args.their_chunk, torch=torch.__version__,
                loadavg_start=os.getloadavg()[0])
     theirs, ours = build_pair(args)
-    if 'x4' not in args.skip:
-        r = compare(args, theirs, ours, 128, 4)
+    for tag, in_size, scale, rows in (
+            ('x4', 128, 4, None), ('x30', 256, 30, range(args.x30_band))):
+        if tag in args.skip:
+            continue
+        r = compare(args, theirs, ours, in_size, scale, rows)
+        res[tag] = r
+        modes = [m for m in ('fp32', 'fp32_their_chunk', 'bf16', 'int8')
+                 if m in r]
+        res.update({f'speedup_{tag}' + ('' if m == 'fp32' else '_' + m):
+                    r['theirs'] / r[m] for m in modes})
+        res[f'max_abs_diff_{tag}'] = r['fp32_max_abs_diff']
+    if 'x4' in res:  # the goals are stated at x4
+        r = res['x4']
         res.update(
-            speedup_x4=r['theirs_s'] / r['ours_s'],
-            speedup_x4_their_chunk=r['theirs_s'] / r['ours_their_chunk_s'],
-            speedup_x4_end_to_end=(r['theirs_s'] + r['encoder_s']) /
-            (r['ours_s'] + r['encoder_s']),
-            max_abs_diff=r['max_abs_diff'], x4_theirs_s=r['theirs_s'],
-            x4_ours_s=r['ours_s'], x4_encoder_s=r['encoder_s'],
-            decoder_gflops=r['ours_gflops'],
+            speedup_x4_end_to_end=(r['theirs'] + r['encoder']) /
+            (r['fp32'] + r['encoder']),
+            speedup_x4_end_to_end_bf16=(r['theirs'] + r['encoder']) /
+            (r['bf16'] + r['encoder']),
+            decoder_gflops=r['fp32_gflops'],
+            decoder_gflops_bf16=r['bf16_gflops'],
             their_decoder_gflops=r['theirs_gflops'],
-            matmul_gflops=matmul_gflops(args))
+            matmul_gflops=matmul_gflops(args),
+            matmul_gflops_bf16=matmul_gflops(args, torch.bfloat16))
         res['decoder_vs_matmul'] = res['decoder_gflops'] / res['matmul_gflops']
-    if 'x30' not in args.skip:
-        r = compare(args, theirs, ours, 256, 30, range(args.x30_band))
-        res.update(speedup_x30=r['theirs_s'] / r['ours_s'],
-                   speedup_x30_their_chunk=r['theirs_s'] /
-                   r['ours_their_chunk_s'],
-                   x30_band_rows=args.x30_band,
-                   x30_band_theirs_s=r['theirs_s'],
-                   x30_band_ours_s=r['ours_s'],
-                   max_abs_diff_x30=r['max_abs_diff'])
+        res['decoder_vs_matmul_bf16'] = res['decoder_gflops_bf16'] / \
+            res['matmul_gflops_bf16']
     del theirs, ours
-    if 'train' not in args.skip:
-        res.update(train_step_times(args))
     if 'rss' not in args.skip:
         res.update(run_child(args))
+        res.update({k + '_bf16': v
+                    for k, v in run_child(args, 'bf16').items()})
     res['loadavg_end'] = os.getloadavg()[0]  # other processes' CPU load
     if args.json:
         print(json.dumps(res, indent=1))
     else:
         for k, v in res.items():
-            print(f'{k:>26}: {v:.4g}' if isinstance(v, float) else
-                  f'{k:>26}: {v}')
+            if not isinstance(v, dict):
+                print(f'{k:>26}: {v:.4g}' if isinstance(v, float) else
+                      f'{k:>26}: {v}')
 
 
 if __name__ == '__main__':

@@ -62,6 +62,10 @@ def parse_args(argv=None):
     p.add_argument('--device', default=None, help='cpu, cuda (default: '
                    'cuda when available)')
     p.add_argument('--max-images', type=int, help='first N images only')
+    p.add_argument('--precision', choices=['fp32', 'bf16'],
+                   help='decoding precision of the LIIF-GAN-model rows '
+                   '(model.generator.head.precision; other rows are '
+                   'unaffected); default: each config\'s (fp32)')
     p.add_argument('--lpips-net', default='alex', choices=['alex', 'vgg'])
     p.add_argument('--crop-image', help='image of the crop grid '
                    '(default: the first)')
@@ -88,6 +92,18 @@ def parse_args(argv=None):
     return args, p
 
 
+def set_precision(specs, precision):
+    """Names of the rows whose decoding precision is set (LIIF-GAN
+    models: ``model.type == 'LIIFGAN'``); their ``cfg_options`` get it."""
+    names = []
+    for spec in specs:
+        if spec.config and spec.load_config().model.type == 'LIIFGAN':
+            spec.cfg_options = dict(spec.cfg_options, **{
+                'model.generator.head.precision': precision})
+            names.append(spec.name)
+    return names
+
+
 def _note(args, images, specs, bench):
     """The table's notes: protocol, random rows, NaN counts, failures."""
     from liifgan_mm.evaluation.continuous_protocol import scale_name
@@ -98,6 +114,9 @@ def _note(args, images, specs, bench):
     if random_init:
         note += ('\nNO CHECKPOINT, random weights (meaningless numbers): '
                  + ', '.join(random_init) + '.')
+    if args.precision:
+        note += (f'\nDecoding precision {args.precision}: '
+                 + (', '.join(args.precision_rows) or 'no row') + '.')
     for (row, metric, s), n in bench.nan_counts.items():
         note += (f'\n{row} {metric} at {scale_name(s)}: {n} image(s) too '
                  'small for the metric, left out of the mean.')
@@ -119,6 +138,8 @@ def main(argv=None):
         specs = load_rows_file(args.rows) if args.rows else []
         specs = specs + [parse_row(r) for r in args.row]
         specs = paper_order(check_unique(specs))
+        args.precision_rows = (set_precision(specs, args.precision)
+                               if args.precision else [])
     except (ValueError, TypeError, OSError) as e:
         parser.error(str(e))
     for spec in specs:

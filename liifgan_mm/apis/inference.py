@@ -10,7 +10,8 @@ the model's alpha / encoder tile) set::
     from mmagic.apis.inferencers import Inferencers
     from liifgan_mm.apis import inference_config
 
-    cfg = inference_config(CONFIG, scale=(3.2, 4.7), alpha=0.5)
+    cfg = inference_config(CONFIG, scale=(3.2, 4.7), alpha=0.5,
+                           precision='bf16')  # precision: optional
     sr = Inferencers('Image Super-Resolution', config=cfg, ckpt=CKPT,
                      device='cpu')
     sr(img='photo.png', result_out_dir='out/photo_x3.2x4.7.png')
@@ -23,10 +24,11 @@ from liifgan_mm.utils.output_size import MAX_PIXELS, scale_pair, size_pair
 from liifgan_mm.utils.training_parts import drop_training_parts
 
 
-def check_knobs(cfg, alpha=None, encoder_tile=None):
+def check_knobs(cfg, alpha=None, encoder_tile=None, precision=None):
     """Refuse LIIF-GAN's test-time knobs on a model without them:
     ``alpha`` needs decoder 2 (a two-decoder ``LIIFGAN``), ``encoder_tile``
-    a ``LIIFGAN``. Raises ``ValueError`` naming the config."""
+    and ``precision`` a ``LIIFGAN``. Raises ``ValueError`` naming the
+    config."""
     name = getattr(cfg, 'filename', None) or cfg.model.type
     is_liifgan = cfg.model.type == 'LIIFGAN'
     head = cfg.model.get('generator', {}).get('head', {})
@@ -35,6 +37,9 @@ def check_knobs(cfg, alpha=None, encoder_tile=None):
                          'model (no D2 to weigh)')
     if encoder_tile is not None and not is_liifgan:
         raise ValueError(f'encoder_tile: {name} is not a LIIF-GAN model')
+    if precision is not None and not is_liifgan:
+        raise ValueError(f'precision: {name} is not a LIIF-GAN model (its '
+                         'decoder has no low-precision mode)')
 
 
 def set_output_size(pipeline, scale=None, size=None, max_pixels=MAX_PIXELS):
@@ -64,8 +69,8 @@ def set_output_size(pipeline, scale=None, size=None, max_pixels=MAX_PIXELS):
 
 
 def inference_config(config, scale=None, size=None, alpha=None,
-                     encoder_tile=None, max_pixels=MAX_PIXELS,
-                     cfg_options=None):
+                     encoder_tile=None, precision=None,
+                     max_pixels=MAX_PIXELS, cfg_options=None):
     """The config for mmagic's inferencer at one output size.
 
     Args:
@@ -76,6 +81,9 @@ def inference_config(config, scale=None, size=None, alpha=None,
         alpha (float, optional): ``model.generator.head.alpha`` (``D1 +
             alpha * D2``).
         encoder_tile (int, optional): ``model.generator.encoder_tile``.
+        precision (str, optional): ``model.generator.head.precision``:
+            ``'fp32'`` (exact) or ``'bf16'`` (faster decoding where the
+            device has bf16; elsewhere fp32 and one line on stderr).
         max_pixels (int): refuse larger outputs.
         cfg_options (dict, optional): more overrides.
 
@@ -93,13 +101,17 @@ def inference_config(config, scale=None, size=None, alpha=None,
         raise ValueError('config has no inference_pipeline: inherit '
                          'configs/liifgan/_base_/liif-edsr_div2k-continuous-'
                          'test.py or add one')
-    check_knobs(cfg, alpha, encoder_tile)
+    check_knobs(cfg, alpha, encoder_tile, precision)
     drop_training_parts(cfg.model)
     cfg.inference_pipeline = set_output_size(pipeline, scale, size,
                                              max_pixels)
-    gen = {}
+    gen, head = {}, {}
     if alpha is not None:
-        gen['head'] = dict(alpha=alpha)
+        head['alpha'] = alpha
+    if precision is not None:
+        head['precision'] = precision
+    if head:
+        gen['head'] = head
     if encoder_tile is not None:
         gen['encoder_tile'] = encoder_tile
     if gen:

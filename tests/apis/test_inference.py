@@ -94,3 +94,19 @@ def test_alpha_refused_without_decoder_2(mm):
     with pytest.raises(ValueError, match='not a two-decoder'):
         inference_config(single, scale=2, alpha=0.5)
     assert inference_config(single, scale=2).model.type == 'LIIFGAN'
+
+
+def test_precision_keyword(mm):
+    from mmengine.config import Config
+
+    from liifgan_mm.apis import check_knobs, inference_config
+    cfg = inference_config(CFG, scale=2, precision='bf16')
+    assert cfg.model.generator.head.precision == 'bf16'
+    assert mm.MODELS.build(cfg.model).generator.head.precision == 'bf16'
+    with pytest.raises(ValueError, match='precision must be one of'):
+        mm.MODELS.build(inference_config(CFG, scale=2,
+                                         precision='int8').model)
+    stock = str(REPO / 'configs/liifgan/small/msrresnet_x4c32b8_1xb8-'
+                '1500it_photos.py')
+    with pytest.raises(ValueError, match='precision: .* not a LIIF-GAN'):
+        check_knobs(Config.fromfile(stock), precision='bf16')

@@ -95,3 +95,21 @@ def test_celebahq_protocol(mm, photo_dir, tmp_path):
     crop = cv2.imread(str(next((out / 'cache' / 'crops').glob(
         'GT-celebahq-*/x5.5.png'))))
     assert crop.shape[:2] == (round(0.25 * 32 * 5.5),) * 2
+
+
+def test_precision_set_on_liifgan_rows_only(mm):
+    """--precision reaches the LIIF-GAN-model rows' head (and so their
+    cache signature), not bicubic or fixed-scale rows."""
+    from liifgan_mm.evaluation.row_spec import parse_row
+    tool = load_tool('benchmark_table')
+    small = str(REPO / 'configs/liifgan/small') + '/'
+    specs = [parse_row('Bicubic'),
+             parse_row(f'LIIF={small}liif_edsr-c32b8_1xb8-2250it_'
+                       'photos.py'),
+             parse_row(f'SRResNet(x4)={small}msrresnet_x4c32b8_1xb8-'
+                       '1500it_photos.py')]
+    before = specs[1].signature()
+    assert tool.set_precision(specs, 'bf16') == ['LIIF']
+    assert specs[1].load_config().model.generator.head.precision == 'bf16'
+    assert specs[1].signature() != before
+    assert not specs[2].cfg_options

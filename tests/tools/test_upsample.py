@@ -84,6 +84,23 @@ def test_alpha_and_encoder_tile_flags(tool, small, tmp_path, capsys):
     assert np.abs(default - untiled).max() <= 1
 
 
+def test_precision_flag(tool, small, tmp_path, capsys):
+    """--precision bf16 decodes close to fp32 (trained small model)."""
+    from liifgan_mm.models.editors.liifgan.precision import bf16_supported
+    img = str(small / 'coffee.png')
+    outs = {}
+    for prec in ('fp32', 'bf16'):
+        path = tmp_path / f'{prec}.png'
+        code, err = _run(tool, [img, '-o', str(path), '--scale', '3',
+                                *MODEL, '--precision', prec], capsys)
+        assert code == 0, err
+        outs[prec] = cv2.imread(str(path)).astype(int)
+    diff = np.abs(outs['fp32'] - outs['bf16'])
+    assert diff.max() <= 3  # gray levels, after PNG rounding
+    if bf16_supported('cpu'):
+        assert diff.mean() < 0.2 and diff.max() > 0  # bf16 did run
+
+
 @pytest.mark.parametrize('argv,msg', [
     (['--scale', '0'], 'positive finite'),
     (['--scale', '-2'], 'positive finite'),
@@ -110,6 +127,9 @@ def test_bad_sizes_refused_before_work(tool, small, tmp_path, capsys, argv,
     (['--checkpoint', CKPT], '--checkpoint needs --config'),
     (['--config', CFG], '--random-weights'),
     (['--alpha', '0.5'], 'need a LIIF-GAN --config'),
+    (['--precision', 'bf16'], 'need a LIIF-GAN --config'),
+    (['--config', CFG, '--checkpoint', CKPT, '--strict-precision'],
+     '--strict-precision goes with --precision bf16'),
     (['--config', 'configs/liifgan/small/liif_edsr-c32b8_1xb8-2250it_'
       'photos.py', '--checkpoint', 'checkpoints/photos-small/liif.pth',
       '--alpha', '0.5'], 'not a two-decoder LIIF-GAN'),

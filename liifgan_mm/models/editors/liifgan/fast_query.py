@@ -20,7 +20,8 @@ import torch.nn as nn
 import torch.nn.functional as F
 from mmagic.utils import make_coord
 
-from .implicit_query import corner_shifts, ensemble_weights
+from .implicit_query import corner_shifts, ensemble_weights, sample_dtype
+from .precision import LowPrecisionTail
 
 
 def supports_fast(decoder):
@@ -114,13 +115,17 @@ def run_tail(x, tail, work=None):
         x (Tensor): ``[M, O]`` first-layer pre-activation, a fresh tensor:
             ReLUs run in place (autograd allows it: no linear layer saves
             its output for backward).
-        tail (list[nn.Module]): ``[ReLU, Linear, ReLU, ..., Linear]``.
+        tail (list[nn.Module] | LowPrecisionTail): ``[ReLU, Linear, ReLU,
+            ..., Linear]``, or those layers in bf16 (inference only; the
+            result is cast back to ``x``'s dtype).
         work (Workspace, optional): write the layers into its buffers
             (autograd must be off); default: new tensors.
 
     Returns:
         Tensor: ``[M, out_dim]``.
     """
+    if isinstance(tail, LowPrecisionTail):
+        return tail(x, work)
     n_linear = 0
     for m in tail:
         if isinstance(m, nn.ReLU):
@@ -132,6 +137,13 @@ def run_tail(x, tail, work=None):
             out = work.get(n_linear % 2, x.shape[0], m.weight.shape[0], x)
             x = torch.addmm(m.bias, x, m.weight.t(), out=out)
     return x
+
+
+def tail_out_features(tail):
+    """Output width of a tail (a layer list or a LowPrecisionTail)."""
+    if isinstance(tail, LowPrecisionTail):
+        return tail.out_features
+    return tail[-1].out_features
 
 
 def latent_tables(h, w, like):
@@ -149,11 +161,12 @@ def nearest_latent(pts, h, w, dtype):
         pts (Tensor): ``[..., 2]`` shifted, clamped ``(y, x)`` points.
         h, w (int): latent grid size.
         dtype (torch.dtype): the feature's dtype (the plain path samples in
-            it).
+            it; fp32 for bf16/fp16 features, :func:`sample_dtype`).
 
     Returns:
         tuple[Tensor, Tensor]: ``[...]`` row and column indices (long).
     """
+    dtype = sample_dtype(dtype)
     rows = torch.arange(h, device=pts.device, dtype=dtype)
     cols = torch.arange(w, device=pts.device, dtype=dtype)
     index_map = torch.stack(torch.broadcast_tensors(
@@ -217,5 +230,6 @@ def fast_query(proj, coord, cell, split, local_ensemble=True,
     x = proj.reshape(-1, o).index_select(0, idx)
     x = torch.addmm(x, rel.to(x.dtype), split['rel_weight'].t().to(x.dtype))
     pred = run_tail(x, split['tail']).view(b, n, pts.shape[0], -1)
-    wts = ensemble_weights(rel_y, rel_x)
-    return (pred * wts.unsqueeze(-1).to(pred.dtype)).sum(dim=2)
+    wts = ensemble_weights(rel_y, rel_x)  # fp32, as the blend (autocast)
+    dt = torch.promote_types(pred.dtype, wts.dtype)
+    return (pred.to(dt) * wts.unsqueeze(-1).to(dt)).sum(dim=2)

@@ -21,7 +21,7 @@ import torch
 from mmagic.utils import make_coord
 
 from .fast_query import Workspace, latent_tables, nearest_latent, project, \
-    run_tail
+    run_tail, tail_out_features
 from .implicit_query import corner_shifts, ensemble_weights
 
 
@@ -220,7 +220,7 @@ def predict_grid(feats, splits, size, local_ensemble=True, cell_decode=True,
         _first_layer_terms(s, size, h, w, cell_decode, dt) for s in splits])
     tails = [s['tail'] for s in splits]
     halo = splits[0]['conv_weight'].shape[-1] // 2
-    out_dim = tails[0][-1].out_features
+    out_dim = tail_out_features(tails[0])
     out = torch.empty(b, out_dim, iy.shape[1], size[1], device=dev, dtype=dt)
     work = Workspace()
     for band_r, lo, hi in bands(iy, h, tile):

@@ -27,6 +27,14 @@ def unfold_features(feat, feat_unfold=True):
     return F.unfold(feat, 3, padding=1).view(b, c * 9, h, w)
 
 
+def sample_dtype(dtype):
+    """The dtype latents are looked up in: the feature's when it is fp32 or
+    fp64, else fp32 (bf16/fp16 coordinates cannot tell latents apart on
+    large maps: under bf16 autocast the features are bf16, the
+    coordinates must not be)."""
+    return dtype if dtype in (torch.float32, torch.float64) else torch.float32
+
+
 def ensemble_offsets(local_ensemble=True):
     """Corner shifts ``[(vx, vy)]`` (mmagic's names: ``vx`` moves coordinate 0,
     the row) of the 4 local-ensemble corners, or one, and the eps shift."""
@@ -79,12 +87,14 @@ def query(feat, coord, cell, decoder, local_ensemble=True, cell_decode=True):
     feat_coord = make_coord((h, w), flatten=False).to(coord) \
         .permute(2, 0, 1).unsqueeze(0).expand(feat.shape[0], 2, h, w)
     preds, rel_ys, rel_xs = [], [], []
+    sdt = sample_dtype(feat.dtype)
+    feat = feat.to(sdt)
     for sy, sx in corner_shifts(h, w, local_ensemble):
         coord_ = coord.clone()
         coord_[:, :, 0] += sy
         coord_[:, :, 1] += sx
         coord_.clamp_(-1 + 1e-6, 1 - 1e-6)
-        grid = coord_.flip(-1).unsqueeze(1).to(feat.dtype)
+        grid = coord_.flip(-1).unsqueeze(1).to(sdt)
         q_feat = F.grid_sample(
             feat, grid, mode='nearest',
             align_corners=False)[:, :, 0, :].permute(0, 2, 1)
