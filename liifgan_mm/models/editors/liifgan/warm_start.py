@@ -32,6 +32,9 @@ _RULES = (
      r'\1.\2'),
 )
 
+# every key of these must come from the checkpoint (decoder 2 is new)
+_NEEDED = ('conv_first.', 'body.', 'conv_after_body.', 'head.decoder1.')
+
 
 def generator_state(ckpt):
     """The generator's state dict from a checkpoint object or path."""
@@ -79,7 +82,8 @@ def warm_start(generator, checkpoint, zero_residual=True, logger=None):
         initialised), ``unused`` (source keys not loaded), ``zeroed``.
 
     Raises:
-        ValueError: a shape mismatch (naming the key), or nothing mapped.
+        ValueError: a shape mismatch (naming the key), or an encoder or
+            decoder-1 key the checkpoint does not provide (naming them).
     """
     logger = logger or MMLogger.get_current_instance()
     src = generator_state(checkpoint)
@@ -99,6 +103,13 @@ def warm_start(generator, checkpoint, zero_residual=True, logger=None):
     if not mapped:
         raise ValueError('warm start: no key of the checkpoint maps to the '
                          'generator (expected a LIIF / LIIFEDSRNet one)')
+    needed = [k for k in own if k.startswith(_NEEDED) and k not in mapped]
+    if needed:  # e.g. an SRResNet file: 2 keys of 80 map
+        raise ValueError(
+            f'warm start: {len(needed)} of the encoder and decoder 1 keys '
+            f'are not in the checkpoint ({", ".join(needed[:3])}'
+            f'{" ..." if len(needed) > 3 else ""}; mapped '
+            f'{len(mapped)}): expected a LIIF / LIIFEDSRNet checkpoint')
     zeroed = []
     if zero_residual and getattr(generator.head, 'decoder2', None):
         last = [m for m in generator.head.decoder2.modules()

@@ -106,6 +106,12 @@ def test_wrong_size_and_foreign_checkpoints_are_errors(mm, tmp_path):
         warm_start(big, _ckpt(small, tmp_path))
     with pytest.raises(ValueError, match='no key'):
         warm_start(small, {'state_dict': {'generator.x.y': torch.zeros(1)}})
+    # a partial match (an SRResNet's conv_first and nothing else) stops
+    part = {f'generator.{k}': v for k, v in small.state_dict().items()
+            if k.startswith('conv_first.')}
+    with pytest.raises(ValueError, match='keys are not in the checkpoint '
+                       r'\(body.0.conv1.weight'):
+        warm_start(small, {'state_dict': part})
 
 
 def test_config_field_runs_at_init_weights(mm, tmp_path):
