@@ -110,7 +110,11 @@ class SafeCheckpointHook(CheckpointHook):
     def before_run(self, runner):
         """Guard the work_dir before the runner loads or resumes."""
         super().before_run(runner)
-        training = isinstance(getattr(runner, '_train_loop', None), BaseLoop)
+        # Runner.train builds its loop before before_run, Runner.test its
+        # own (a train-then-test runner has both: that is a test)
+        training = (isinstance(getattr(runner, '_train_loop', None), BaseLoop)
+                    and not isinstance(getattr(runner, '_test_loop', None),
+                                       BaseLoop))
         local = '://' not in str(self.out_dir or runner.work_dir)
         if training and local:
             folder = self.out_dir or runner.work_dir
