@@ -1,4 +1,5 @@
-"""Console entry points (``liifgan-demo``, ``liifgan-upsample``, ...).
+"""Console entry points (``liifgan-demo``, ``liifgan-upsample``,
+``liifgan-web``, ...).
 
 Each one runs a script of the repo's ``tools/`` folder, as shipped in
 ``liifgan_mm/.mim/tools`` (OpenMMLab's layout), by calling its
@@ -23,6 +24,7 @@ TOOLS = {
     'prepare_photos': ['prepare_photos.py'],
     'make_subimages': ['make_subimages.py'],
     'publish_model': ['publish_model.py'],
+    'web': ['web_demo.py'],
 }
 
 
@@ -75,3 +77,4 @@ benchmark = _entry('benchmark')
 prepare_photos = _entry('prepare_photos')
 make_subimages = _entry('make_subimages')
 publish_model = _entry('publish_model')
+web = _entry('web')

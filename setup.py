@@ -144,12 +144,14 @@ setup(
     package_data={'liifgan_mm': [
         '.mim/model-index.yml', '.mim/configs/**/*.py',
         '.mim/configs/**/*.yml', '.mim/configs/**/*.md',
-        '.mim/tools/*.py', '.mim/tools/*.sh', '.mim/tools/*.json']},
+        '.mim/tools/*.py', '.mim/tools/*.sh', '.mim/tools/*.json',
+        '.mim/tools/*.html']},
     install_requires=read_requirements('runtime'),
     extras_require={
         'offline': read_requirements('offline'),
         'demo': read_requirements('demo'),
         'tests': read_requirements('tests'),
+        'web': read_requirements('web'),
         'mim': read_requirements('mminstall'),
         # no GPU: mmcv without compiled ops (liifgan_compat covers the rest)
         'cpu': ['mmcv-lite>=2.0.0,<2.2.0'],
@@ -162,6 +164,7 @@ setup(
         'liifgan-prepare-photos = liifgan_cli:prepare_photos',
         'liifgan-make-subimages = liifgan_cli:make_subimages',
         'liifgan-publish-model = liifgan_cli:publish_model',
+        'liifgan-web = liifgan_cli:web',
     ]},
     cmdclass=CMDCLASS,
     zip_safe=False,

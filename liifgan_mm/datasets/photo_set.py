@@ -9,9 +9,12 @@ files into the data set: decode, check, de-duplicate, resize, split, write.
   :mod:`.near_duplicates`; of each group the largest is kept;
 - long side at most ``max_side`` (2040, like DIV2K), PIL bicubic with
   antialiasing;
-- split: a photo goes to ``val`` when a hash of its identity (package and
-  path) falls below ``val_fraction``, so the split of a photo never changes
-  when other photos are added; at least ``min_val`` go to ``val``;
+- split: a hash of a photo's identity (package and path), a number u in
+  [0, 1), puts it in ``test`` when u < ``test_fraction``, in ``val`` when
+  u < ``val_fraction`` and in ``train`` otherwise, so the split of a photo
+  never changes when other photos are added; at least ``min_val`` are held
+  out (val + test). ``test`` drives no choice (learning rates, defaults,
+  best checkpoints are picked on ``val``); claims are reported on it;
 - ``manifest.csv``: package, version, path, licence, width, height, sha256
   of the decoded RGB pixels, split (and ``rejected.csv`` with reasons).
 """
@@ -102,19 +105,23 @@ def pixel_sha256(rgb):
     return h.hexdigest()
 
 
-def split_of(key, val_fraction):
-    """A number in [0, 1) from ``key`` (stable), and its split."""
+def split_of(key, val_fraction, test_fraction=0.0):
+    """A number u in [0, 1) from ``key`` (stable), and its split: ``test``
+    below ``test_fraction``, ``val`` below ``val_fraction``, else
+    ``train``."""
     u = int(hashlib.sha256(key.encode()).hexdigest()[:12], 16) / 16**12
-    return u, ('val' if u < val_fraction else 'train')
+    split = ('test' if u < test_fraction else
+             'val' if u < val_fraction else 'train')
+    return u, split
 
 
-def assign_splits(photos, val_fraction=0.15, min_val=20):
+def assign_splits(photos, val_fraction=0.15, min_val=20, test_fraction=0.0):
     """Set ``photo.split`` by :func:`split_of`; promote the lowest-hash
-    train photos until ``min_val`` are in val."""
-    scored = sorted(((split_of(p.key, val_fraction), p) for p in photos),
-                    key=lambda t: t[0][0])
+    train photos to val until ``min_val`` are held out (val + test)."""
+    scored = sorted(((split_of(p.key, val_fraction, test_fraction), p)
+                     for p in photos), key=lambda t: t[0][0])
     for rank, ((_, split), p) in enumerate(scored):
-        p.split = 'val' if rank < min_val else split
+        p.split = 'val' if rank < min_val and split == 'train' else split
 
 
 def safe_name(package, path):
@@ -164,14 +171,15 @@ def _centre_crop(rgb, side):
 
 def build_photo_set(photos, out_dir, max_side=2040, min_side=256,
                     val_fraction=0.15, min_val=20, val_crop=384,
-                    progress=True):
+                    progress=True, test_fraction=0.075):
     """Decode, check, de-duplicate, resize, split and write ``photos``.
 
     Args:
         photos (list[Photo]): candidates (``root`` and ``path`` set,
             ``rgb`` not yet decoded).
-        out_dir (str | Path): gets ``train/``, ``val/``, ``val_crop/``,
-            ``manifest.csv`` and ``rejected.csv``.
+        out_dir (str | Path): gets ``train/``, ``val/``, ``test/``,
+            ``val_crop/``, ``test_crop/``, ``manifest.csv`` and
+            ``rejected.csv``.
 
     Returns:
         dict: ``train``, ``val``, ``rejected`` counts and ``out``.
@@ -203,7 +211,7 @@ def build_photo_set(photos, out_dir, max_side=2040, min_side=256,
     if len(unique) <= min_val:
         raise ValueError(f'only {len(unique)} usable photos: need more than '
                          f'min_val={min_val} (see the rejected list)')
-    assign_splits(unique, val_fraction, min_val)
+    assign_splits(unique, val_fraction, min_val, test_fraction)
     names = set()
     for p in sorted(unique, key=lambda p: p.key):
         p.name = safe_name(p.package, p.path)
@@ -214,11 +222,12 @@ def build_photo_set(photos, out_dir, max_side=2040, min_side=256,
     old = {}
     if (out / 'manifest.csv').exists():
         old = {r['name']: r for r in read_manifest(out / 'manifest.csv')}
-    wanted = {'train': set(), 'val': set(), 'val_crop': set()}
+    wanted = {'train': set(), 'val': set(), 'val_crop': set(), 'test': set(),
+              'test_crop': set()}
     for p in unique:
         dirs = [(p.split, p.rgb)]
-        if p.split == 'val' and val_crop:
-            dirs.append(('val_crop', _centre_crop(p.rgb, val_crop)))
+        if p.split in ('val', 'test') and val_crop:
+            dirs.append((f'{p.split}_crop', _centre_crop(p.rgb, val_crop)))
         same = old.get(p.name, {}).get('sha256') == p.sha256 and old[
             p.name]['split'] == p.split
         for sub, img in dirs:
@@ -242,5 +251,6 @@ def build_photo_set(photos, out_dir, max_side=2040, min_side=256,
                    fields=('package', 'path', 'reason'))
     return dict(train=sum(p.split == 'train' for p in unique),
                 val=sum(p.split == 'val' for p in unique),
+                test=sum(p.split == 'test' for p in unique),
                 rejected=len(rejected), out=str(out))
 

@@ -117,6 +117,12 @@ def load_image(path, max_pixels=MAX_INPUT_PIXELS):
     return img
 
 
+def to_uint8(img):
+    """An image in [0, 255] (float predictions) as the uint8 that
+    :func:`save_png` writes: rounded and clipped."""
+    return np.clip(np.round(img), 0, 255).astype(np.uint8)
+
+
 def save_png(path, img, overwrite=True):
     """Save an RGB image (float in [0, 255] is rounded) as PNG.
 
@@ -126,7 +132,7 @@ def save_png(path, img, overwrite=True):
     never replaced: ``FileExistsError``, also when another process
     created it while this one was writing.
     """
-    img = np.clip(np.round(img), 0, 255).astype(np.uint8)
+    img = to_uint8(img)
     ok, data = cv2.imencode('.png', np.ascontiguousarray(img[..., ::-1]))
     if not ok:
         raise ValueError(f'{path}: cannot encode a {img.shape} image as PNG')

@@ -24,8 +24,8 @@ class ImageMetrics:
     """Callable ``(pred, gt, crop_border) -> {'PSNR', 'SSIM', 'LPIPS'}``.
 
     Args:
-        lpips_net (str): LPIPS backbone, ``'alex'`` (the paper's default) or
-            ``'vgg'``.
+        lpips_net (str | None): LPIPS backbone, ``'alex'`` (the paper's
+            default) or ``'vgg'``; None: no LPIPS (NaN).
         device (str, optional): where LPIPS runs (None: CPU).
     """
 
@@ -68,6 +68,8 @@ class ImageMetrics:
         if inner >= SSIM_WINDOW:
             out['SSIM'] = float(ssim(gt, pred, crop_border=border,
                                      input_order='HWC'))
+        if self.lpips_net is None:
+            return out
         try:
             out['LPIPS'] = float(self.lpips.process_image(gt, pred))
         except RuntimeError:

@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 from skimage import data
 
-from liifgan_mm.datasets.photo_set import (load_rgb, pixel_sha256,
-                                           split_of)
+from liifgan_mm.datasets.photo_set import (Photo, assign_splits, load_rgb,
+                                           pixel_sha256, split_of)
 from tests.tools.test_benchmark_table import load_tool
 
 PHOTOS = ('astronaut', 'coffee', 'chelsea', 'rocket', 'motorcycle')
@@ -106,7 +106,8 @@ def test_builds_set_with_manifest_and_reasons(tree, tmp_path):
     assert kept == {'img/astronaut_big.png', 'photos/coffee.png',
                     'photos/chelsea.png', 'img/rocket.png',
                     'res/bundle.rcc::res/moto.png'}
-    assert summary['train'] + summary['val'] == 5 and summary['val'] >= 2
+    assert summary['train'] + summary['val'] + summary['test'] == 5
+    assert summary['val'] + summary['test'] >= 2  # --min-val held out
     why = {r['path']: r['reason'] for r in _csv(out / 'rejected.csv')}
     assert why['photos/astronaut.png'].startswith('near duplicate of pkg-b/')
     assert why['img/coffee_crop.png'] == 'near duplicate of pkg-a/photos/coffee.png'
@@ -121,8 +122,9 @@ def test_builds_set_with_manifest_and_reasons(tree, tmp_path):
         assert pixel_sha256(img) == r['sha256']
         assert r['licence'] == ('GPL-2+' if r['package'] == 'pkg-a' else 'MIT')
         assert r['version'] == ('1.0' if r['package'] == 'pkg-a' else '2.0')
-        if r['split'] == 'val':
-            crop = cv2.imread(str(out / 'val_crop' / f"{r['name']}.png"))
+        if r['split'] in ('val', 'test'):
+            crop = cv2.imread(str(out / f"{r['split']}_crop" /
+                                  f"{r['name']}.png"))
             assert crop.shape[:2] == (128, 128)
     tiles = list((out / 'train_sub').glob('*.png'))
     assert tiles and all(
@@ -164,7 +166,22 @@ def test_missing_package_is_named(tree, tmp_path):
 
 
 def test_split_is_stable_and_loaders_take_bytes(tree):
-    assert split_of('pkg/a.jpg', 0.5) == split_of('pkg/a.jpg', 0.5)
+    keys = [f'pkg/{i}.jpg' for i in range(400)]
+    scored = {k: split_of(k, 0.15, 0.075) for k in keys}
+    for u, split in scored.values():  # the thresholds, test inside val
+        assert split == ('test' if u < 0.075 else
+                         'val' if u < 0.15 else 'train')
+    counts = {s: sum(v[1] == s for v in scored.values())
+              for s in ('train', 'val', 'test')}
+    assert 20 < counts['test'] < 45 and 20 < counts['val'] < 45
+    # adding photos never moves another one (no promotion needed here)
+    photos = [Photo(package='pkg', version='1', path=k[4:], licence='',
+                    root=None) for k in keys]
+    assign_splits(photos[:200], 0.15, min_val=5, test_fraction=0.075)
+    first = {p.key: p.split for p in photos[:200]}
+    assign_splits(photos, 0.15, min_val=5, test_fraction=0.075)
+    assert first == {p.key: p.split for p in photos[:200]}
+    assert first == {k: scored[k][1] for k in first}
     _, _, imgs = tree
     ok, enc = cv2.imencode('.jpg', imgs['coffee'][..., ::-1])
     rgb = load_rgb(enc.tobytes())

@@ -52,6 +52,12 @@ class LIIFGANEDSRNet(BaseModule):
             decoder 1 by ``init_weights`` (so at the start of training, not
             when testing), decoder 2's last layer zeroed; the log lists the
             keys mapped, new and unused (:mod:`.warm_start`).
+        frozen_blocks (int): training: keep ``conv_first`` and the first
+            ``frozen_blocks`` residual blocks fixed (no gradient, no update);
+            the whole body's count also fixes ``conv_after_body`` (the
+            whole encoder). A fine-tuning choice, not the paper's (which
+            trains the encoder): with ``frozen_blocks=mid_block`` decoder
+            1's feature stays that of the warm start. Default: 0.
         encoder_tile (int, optional): test time, whole-grid decoding
             (``forward(size=...)``): encode and decode the input in tiles
             of ``encoder_tile`` latents a side, each encoded with a halo of
@@ -63,7 +69,7 @@ class LIIFGANEDSRNet(BaseModule):
 
     def __init__(self, encoder, head, mid_block=None,
                  block_encoder_grad=False, warm_start=None,
-                 encoder_tile=None, init_cfg=None):
+                 frozen_blocks=0, encoder_tile=None, init_cfg=None):
         super().__init__(init_cfg=init_cfg)
         if block_encoder_grad and mid_block is None:
             raise ValueError('block_encoder_grad needs a mid_block: with '
@@ -84,6 +90,16 @@ class LIIFGANEDSRNet(BaseModule):
         self.conv_first = encoder.conv_first
         self.body = encoder.body
         self.conv_after_body = encoder.conv_after_body
+        if not 0 <= frozen_blocks <= num_blocks:
+            raise ValueError(f'frozen_blocks must be in [0, {num_blocks}], '
+                             f'got {frozen_blocks}')
+        self.frozen_blocks = frozen_blocks
+        frozen = [self.conv_first] if frozen_blocks else []
+        frozen += list(self.body[:frozen_blocks])
+        if frozen_blocks == num_blocks:
+            frozen.append(self.conv_after_body)
+        for module in frozen:
+            module.requires_grad_(False)
         head = copy.deepcopy(head)
         head['in_channels'] = encoder.conv_first.out_channels
         self.head = MODELS.build(head)

@@ -5,10 +5,17 @@ dict; ``generator.`` and DDP's ``module.`` prefixes are understood):
 
 - this package's LIIF baseline (``LIIFGANEDSRNet`` with one decoder): keys
   ``conv_first``, ``body``, ``conv_after_body``, ``head.decoder1`` map 1:1;
-- a stock mmagic ``LIIFEDSRNet``: ``encoder.conv_first|body|
-  conv_after_body`` -> the same encoder keys, ``imnet.*`` ->
-  ``head.decoder1.*`` (its EDSR upsampler and ``conv_last``, unused by LIIF,
-  are skipped).
+- a stock mmagic ``LIIFEDSRNet`` (it keeps its EDSR encoder's parts as
+  ``conv_first``, ``body``, ``conv_after_body``): those map 1:1, ``imnet.*``
+  -> ``head.decoder1.*``;
+- the official LIIF file (yinboc/liif, ``{'model': {'sd': ...}}``), read
+  through :mod:`liifgan_mm.weights.official_liif` into the stock layout.
+  Its normalisation is ``(x - 0.5) / 0.5``: configs warm-started from it set
+  ``data_preprocessor`` mean = std = 127.5.
+
+Every encoder key of the generator must come from the checkpoint: a source
+whose encoder does not map completely (another architecture, a depth
+mismatch) stops with the first unmapped keys, never a half-random encoder.
 
 Decoder 2's last layer is zero-initialised (``zero_residual``), so that with
 decoder 1 on the same feature as the source (LIIF-GAN-S, -SF) training starts
@@ -22,24 +29,22 @@ import torch
 from mmengine.logging import MMLogger
 
 from liifgan_mm.evaluation.checkpoint_loading import state_dict_of, unwrap_key
+from liifgan_mm.weights.official_liif import convert_state_dict, is_official
 
 # (source pattern, target template), tried in order; first match wins
 _RULES = (
-    (r'^encoder\.(conv_first|body|conv_after_body)\.(.*)$', r'\1.\2'),
-    (r'^encoder\.(upsample|conv_last)\..*$', None),  # EDSR's, unused
     (r'^imnet\.(.*)$', r'head.decoder1.\1'),
     (r'^(conv_first|body|conv_after_body|head\.decoder[12])\.(.*)$',
      r'\1.\2'),
 )
-
-# every key of these must come from the checkpoint (decoder 2 is new)
-_NEEDED = ('conv_first.', 'body.', 'conv_after_body.', 'head.decoder1.')
 
 
 def generator_state(ckpt):
     """The generator's state dict from a checkpoint object or path."""
     if isinstance(ckpt, str):
         ckpt = torch.load(ckpt, map_location='cpu', weights_only=True)
+    if is_official(ckpt):
+        return convert_state_dict(ckpt)
     out = {}
     for k, v in state_dict_of(ckpt).items():
         k = unwrap_key(k)  # DDP's module. parts, as the tools load
@@ -82,8 +87,7 @@ def warm_start(generator, checkpoint, zero_residual=True, logger=None):
         initialised), ``unused`` (source keys not loaded), ``zeroed``.
 
     Raises:
-        ValueError: a shape mismatch (naming the key), or an encoder or
-            decoder-1 key the checkpoint does not provide (naming them).
+        ValueError: a shape mismatch (naming the key), or nothing mapped.
     """
     logger = logger or MMLogger.get_current_instance()
     src = generator_state(checkpoint)
@@ -103,13 +107,21 @@ def warm_start(generator, checkpoint, zero_residual=True, logger=None):
     if not mapped:
         raise ValueError('warm start: no key of the checkpoint maps to the '
                          'generator (expected a LIIF / LIIFEDSRNet one)')
-    needed = [k for k in own if k.startswith(_NEEDED) and k not in mapped]
-    if needed:  # e.g. an SRResNet file: 2 keys of 80 map
+    encoder = [k for k in own
+               if k.startswith(('conv_first.', 'body.', 'conv_after_body.'))]
+    missing = [k for k in encoder if k not in mapped]
+    if missing:
         raise ValueError(
-            f'warm start: {len(needed)} of the encoder and decoder 1 keys '
-            f'are not in the checkpoint ({", ".join(needed[:3])}'
-            f'{" ..." if len(needed) > 3 else ""}; mapped '
-            f'{len(mapped)}): expected a LIIF / LIIFEDSRNet checkpoint')
+            f'warm start: {len(missing)} of {len(encoder)} encoder keys are '
+            f'not in the checkpoint (first: {", ".join(missing[:3])}): '
+            'another architecture or depth?')
+    dec1 = [k for k in own
+            if k.startswith('head.decoder1.') and k not in mapped]
+    if dec1:  # decoder 1 must start from the source's, as the encoder
+        raise ValueError(
+            f'warm start: {len(dec1)} decoder 1 keys are not in the '
+            f'checkpoint (first: {", ".join(dec1[:3])}): expected a LIIF / '
+            'LIIFEDSRNet checkpoint')
     zeroed = []
     if zero_residual and getattr(generator.head, 'decoder2', None):
         last = [m for m in generator.head.decoder2.modules()

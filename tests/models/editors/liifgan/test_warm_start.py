@@ -85,16 +85,70 @@ def test_liifgan_mid_tap_maps_encoder_and_decoder1(mm, tmp_path):
     assert set(report['new']) == {k for k in own if 'decoder2' in k}
 
 
-def test_stock_key_mapping_skips_edsr_upsampler():
+def test_key_mapping_is_the_stock_layout():
+    """mmagic's LIIFEDSRNet keeps its encoder's parts at the top level
+    (``conv_first``, ``body``, ``conv_after_body``): nothing else maps."""
     mapping, unused = map_keys([
         'conv_first.weight', 'body.0.conv1.weight', 'imnet.layers.0.weight',
-        'encoder.conv_first.bias', 'encoder.upsample.0.weight', 'foo.bar'])
+        'encoder.conv_first.bias', 'foo.bar'])
     assert mapping == {'conv_first.weight': 'conv_first.weight',
                        'body.0.conv1.weight': 'body.0.conv1.weight',
                        'head.decoder1.layers.0.weight':
-                       'imnet.layers.0.weight',
-                       'conv_first.bias': 'encoder.conv_first.bias'}
-    assert unused == ['encoder.upsample.0.weight', 'foo.bar']
+                       'imnet.layers.0.weight'}
+    assert unused == ['encoder.conv_first.bias', 'foo.bar']
+
+
+def test_official_format_starts_at_its_output(mm, tmp_path):
+    """A checkpoint in the official LIIF layout (``{'model': {'sd'}}``,
+    yinboc/liif's key names) warm-starts -S and -SF at its output."""
+    stock = _stock(mm)
+    sd = {}
+    for k, v in stock.state_dict().items():
+        k = k.replace('conv_first.', 'encoder.head.0.')
+        k = k.replace('conv1.', 'body.0.').replace('conv2.', 'body.2.')
+        k = k.replace('conv_after_body.', 'encoder.body.4.')
+        sd[k if k.startswith(('encoder.', 'imnet.')) else 'encoder.' + k] = v
+    sd['encoder.sub_mean.weight'] = torch.zeros(3, 3, 1, 1)  # unused
+    path = tmp_path / 'official.pth'
+    torch.save({'model': {'name': 'liif', 'args': {}, 'sd': sd},
+                'epoch': 1000}, path)
+    x, coord, cell = _query()
+    with torch.no_grad():
+        ref = stock(x, coord, cell)
+    for dual in (False, True):
+        gan = _gen(mm, dual=dual)
+        report = warm_start(gan, str(path))
+        assert all('decoder2' in k for k in report['new'])
+        with torch.no_grad():
+            d1, d2 = gan(x, coord, cell)
+        out = d1 if d2 is None else d1 + d2
+        torch.testing.assert_close(out, ref, rtol=0, atol=1e-6)
+
+
+def test_incomplete_encoder_is_an_error_naming_keys(mm, tmp_path):
+    """An SRResNet-like or shallower source maps some keys only: stop."""
+    liif = _gen(mm, dual=False)
+    state = {k: v for k, v in liif.state_dict().items()
+             if not k.startswith('body.3.')}
+    with pytest.raises(ValueError, match=r'4 of 20 encoder keys.*body\.3\.'):
+        warm_start(_gen(mm), {'state_dict': state})
+
+
+def test_frozen_blocks_get_no_update(mm):
+    gan = _gen(mm, mid_block=2, frozen_blocks=2)
+    frozen = {n for n, p in gan.named_parameters() if not p.requires_grad}
+    assert frozen == {n for n, _ in gan.named_parameters()
+                      if n.startswith(('conv_first.', 'body.0.', 'body.1.'))}
+    x, coord, cell = _query()
+    d1, d2 = gan(x, coord, cell)
+    (d1.sum() + d2.sum()).backward()
+    assert gan.body[1].conv2.weight.grad is None
+    assert gan.body[2].conv1.weight.grad is not None
+    whole = _gen(mm, frozen_blocks=4)
+    assert not any(p.requires_grad for n, p in whole.named_parameters()
+                   if not n.startswith('head.'))
+    with pytest.raises(ValueError, match='frozen_blocks'):
+        _gen(mm, frozen_blocks=5)
 
 
 def test_wrong_size_and_foreign_checkpoints_are_errors(mm, tmp_path):
@@ -106,11 +160,11 @@ def test_wrong_size_and_foreign_checkpoints_are_errors(mm, tmp_path):
         warm_start(big, _ckpt(small, tmp_path))
     with pytest.raises(ValueError, match='no key'):
         warm_start(small, {'state_dict': {'generator.x.y': torch.zeros(1)}})
-    # a partial match (an SRResNet's conv_first and nothing else) stops
+    # the whole encoder but no decoder 1 (e.g. an EDSR file) stops too
     part = {f'generator.{k}': v for k, v in small.state_dict().items()
-            if k.startswith('conv_first.')}
-    with pytest.raises(ValueError, match='keys are not in the checkpoint '
-                       r'\(body.0.conv1.weight'):
+            if not k.startswith('head.')}
+    with pytest.raises(ValueError, match=r'4 decoder 1 keys are not in the '
+                       r'checkpoint \(first: head.decoder1.layers.0.weight'):
         warm_start(small, {'state_dict': part})
 
 
