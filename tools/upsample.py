@@ -15,8 +15,9 @@ work. Each output is written to a temporary file and renamed, so it is
 complete or absent; a file another run creates meanwhile is not replaced.
 
 Bad sizes (zero, negative, NaN, over ``--max-pixels``, inputs whose header
-declares more than ``--max-pixels``) and bad flags are refused before any work; unreadable images are reported and skipped, and
-the exit code is 1 when any failed (2 for bad arguments).
+declares more than ``--max-pixels``) and bad flags are refused before any
+work; unreadable images are reported and skipped, and the exit code is 1
+when any failed (2 for bad arguments).
 
 Examples::
 
