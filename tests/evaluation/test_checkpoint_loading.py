@@ -100,7 +100,7 @@ def test_checkpoint_of_another_variant_is_refused(mm, tmp_path):
     torch.save(dict(state_dict=state, meta=dict(
         model_variant=dict(variant, mid_block=None))), path)
     with pytest.raises(ValueError, match=r'sf.pth holds a LIIFGAN/'
-                       r'LIIFGANEDSRNet mid_block=None .* differs in '
+                       r'LIIFGANEDSRNet mid_block=None .*differs in '
                        'mid_block'):
         build_model(cfg, str(path))
     torch.save(dict(state_dict=state, meta=dict(model_variant=variant)),
