@@ -9,8 +9,10 @@ Besides the packages, the wheel carries:
 
 * ``liifgan_mm/.mim/{configs,tools,model-index.yml}`` (OpenMMLab's layout, as
   mmagic's own setup.py): ``mim search liifgan_mm`` and
-  ``_base_ = 'liifgan_mm::liifgan/...'`` find them. Editable installs get
-  symlinks into the repo, wheels get copies.
+  ``_base_ = 'liifgan_mm::liifgan/...'`` find them; and ``.mim/checkpoints``
+  (the shipped ~0.5 MB weights, the metafile's ``liifgan_mm://checkpoints/``
+  URLs: ``mim download`` copies them). Editable installs get symlinks into
+  the repo, wheels get copies.
 * ``liifgan_compat.pth`` at the top of site-packages, recorded in the wheel so
   ``pip uninstall`` removes it (also for ``pip install -e .``): it activates
   :mod:`liifgan_compat`'s gated start-up fixes.
@@ -29,7 +31,7 @@ PTH_NAME = 'liifgan_compat.pth'
 # Never fails an interpreter start: does nothing once the package is gone.
 PTH_LINE = ("import importlib.util as _u; _u.find_spec('liifgan_compat') and "
             "__import__('liifgan_compat').install()\n")
-MIM_FILES = ('configs', 'tools', 'model-index.yml')
+MIM_FILES = ('configs', 'tools', 'model-index.yml', 'checkpoints')
 
 
 def read_requirements(name):
@@ -145,7 +147,9 @@ setup(
         '.mim/model-index.yml', '.mim/configs/**/*.py',
         '.mim/configs/**/*.yml', '.mim/configs/**/*.md',
         '.mim/tools/*.py', '.mim/tools/*.sh', '.mim/tools/*.json',
-        '.mim/tools/*.html']},
+        '.mim/tools/*.html', '.mim/tools/model_converters/*.py',
+        '.mim/checkpoints/photos-*/*.pth',
+        '.mim/checkpoints/photos-*/SHA256SUMS']},
     install_requires=read_requirements('runtime'),
     extras_require={
         'offline': read_requirements('offline'),

@@ -26,6 +26,9 @@ fix (name in :data:`APPLIED`)  acts only when
 ``config-package``            mmengine's list of packages allowed in
                               ``pkg::path`` config names
                               (``MODULE2PACKAGE``) lacks ``liifgan_mm``
+``mim-download-shipped``      ``mim download`` is given a
+                              ``liifgan_mm://`` URL (a checkpoint shipped
+                              in the package; mim only knows http)
 ============================  ==========================================
 
 What a fix did is in :data:`APPLIED` (name -> the condition it found), and
@@ -124,6 +127,12 @@ def _after_package_utils(module):
     patch_get_installed_path(module, _record)
 
 
+def _after_mim_utils(module):
+    _after_package_utils(module)
+    from .shipped_weights import patch_mim_download
+    patch_mim_download(module, _record)
+
+
 def _after_mmengine_config_utils(module):
     table = getattr(module, 'MODULE2PACKAGE', None)
     if isinstance(table, dict) and 'liifgan_mm' not in table:
@@ -153,7 +162,7 @@ def install():
         'mmengine.runner.checkpoint': _after_mmengine_checkpoint,
         'numpy': _after_numpy,
         'mmengine.utils.package_utils': _after_package_utils,
-        'mim.utils.utils': _after_package_utils,
+        'mim.utils.utils': _after_mim_utils,
         'mmengine.config.utils': _after_mmengine_config_utils,
     })
     if not is_installed():

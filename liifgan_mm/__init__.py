@@ -11,6 +11,7 @@ import liifgan_compat
 liifgan_compat.install()
 
 from . import datasets, engine, evaluation, models  # noqa: E402,F401
+from . import registry  # noqa: E402,F401  (the liifgan_mm:: scope)
 from . import visualization  # noqa: E402,F401
 
 __version__ = '0.1.0'

@@ -98,11 +98,16 @@ test_evaluator = [[dict(type='PSNR', crop_border=0, prefix=f'x{{s}}')]
 def write_tiny_config(base, out_dir, data_root, work_dir):
     """A config inheriting ``base`` with a tiny model, 24 px patches, 2
     iterations and a 2-scale test on ``data_root``; returns its path."""
-    base = str(REPO / base) if not os.path.isabs(base) else base
     from mmengine.config import Config
-    has_mid = Config.fromfile(base).model.generator.get('mid_block')
+    if '::' in base:  # 'liifgan_mm::liifgan/...': the installed package's
+        from mmengine.hub import get_config
+        base_cfg = get_config(base)
+    else:
+        base = str(REPO / base) if not os.path.isabs(base) else base
+        base_cfg = Config.fromfile(base)
+    has_mid = base_cfg.model.generator.get('mid_block')
     mid = 'model.update(generator=dict(mid_block=1))' if has_mid else ''
-    path = Path(out_dir) / f'tiny_{Path(base).name}'
+    path = Path(out_dir) / f'tiny_{Path(base.split("::")[-1]).name}'
     path.write_text(TINY_TEMPLATE.format(
         base=base, work_dir=str(work_dir), root=str(data_root),
         mid_block=mid))

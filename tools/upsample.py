@@ -2,12 +2,12 @@
 
 Each input ``name.ext`` becomes ``OUT/name_<tag>.png``; the tag says the
 output: ``x4``, ``x4.5``, ``x3.2x4.7`` (height x width scales) or
-``512x768`` (``--size``). Outputs are exact: ``(round(h * sh),
-round(w * sw))`` or the size given. Continuous models (LIIF-GAN, LIIF)
-decode at that size; fixed-scale models (EDSR/ESRGAN x4 configs) get the
-input bicubic-resized to target/4 first (the paper's protocol); without
-``--config`` the images are bicubic-resized. One input and ``-o x.png``
-writes exactly that file (``-o -``, stdout, is refused).
+``768x512`` (``--size WxH``: width x height, as given). Outputs are exact:
+``(round(h * sh), round(w * sw))`` or the size given. Continuous models
+(LIIF-GAN, LIIF) decode at that size; fixed-scale models (EDSR/ESRGAN x4
+configs) get the input bicubic-resized to target/4 first (the paper's
+protocol); without ``--config`` the images are bicubic-resized. One input
+and ``-o x.png`` writes exactly that file (``-o -``, stdout, is refused).
 
 Nothing is overwritten: an output that is one of the inputs is refused, and
 so is one that exists already unless ``--overwrite`` is given, before any
@@ -26,9 +26,10 @@ Examples::
         --checkpoint checkpoints/photos-small/liifgan.pth
     python tools/upsample.py 'shots/*.png' more/ -o out --scale-hw 3.2 4.7 \\
         --config CFG --checkpoint CKPT --alpha 0.5 --encoder-tile 128
-    python tools/upsample.py faces/ -o out --size 512x768   # bicubic
+    python tools/upsample.py faces/ -o out --size 768x512   # bicubic
 """  # noqa: E501
 import argparse
+import math
 import os
 import os.path as osp
 import sys
@@ -55,7 +56,9 @@ def parse_args(argv=None):
     size.add_argument('--scale', help='one scale for both axes, e.g. 4')
     size.add_argument('--scale-hw', nargs=2, metavar=('SH', 'SW'),
                       help='height and width scales, e.g. 3.2 4.7')
-    size.add_argument('--size', metavar='HxW', help='exact output size')
+    size.add_argument('--size', metavar='WxH',
+                      help='exact output size, width x height as image tools '
+                      'write it (1920x1080: landscape)')
     p.add_argument('--alpha', type=float, default=None,
                    help='LIIF-GAN fidelity knob in [0, 1]: D1 + alpha * D2 '
                    '(0: the L1 decoder, 1: the model as trained; default: '
@@ -107,15 +110,48 @@ def parse_args(argv=None):
     return args
 
 
+def _positive(text, what):
+    """A positive finite number from a flag's text (no heavy import: bad
+    flags are refused at once)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise ValueError(f'{what} must be a number, got {text!r}')
+    if not math.isfinite(value) or value <= 0:
+        raise ValueError(f'{what} must be a positive finite number, got '
+                         f'{text}')
+    return value
+
+
 def _target(args):
-    """``dict(scale=...)`` or ``dict(size=...)``, validated."""
-    from liifgan_mm.models.editors.liifgan.output_size import (scale_pair,
-                                                               size_pair)
+    """``dict(scale=...)`` or ``dict(size=(H, W))``, validated; ``--size``
+    is width x height, as image tools write it."""
     if args.size:
-        return dict(size=size_pair(args.size))
+        parts = args.size.lower().replace(',', 'x').split('x')
+        if len(parts) != 2:
+            raise ValueError('--size must be WxH (width x height, e.g. '
+                             f'1920x1080), got {args.size!r}')
+        w, h = (_positive(v, f'--size {n}')
+                for v, n in zip(parts, ('width', 'height')))
+        if w != int(w) or h != int(h):
+            raise ValueError('--size width and height must be whole numbers '
+                             f'of pixels, got {args.size}')
+        return dict(size=(int(h), int(w)))
     if args.scale_hw:
-        return dict(scale=scale_pair(args.scale_hw))
-    return dict(scale=scale_pair(args.scale)[0])
+        return dict(scale=tuple(_positive(v, f'--scale-hw {n}') for v, n in
+                                zip(args.scale_hw, ('height', 'width'))))
+    return dict(scale=_positive(args.scale, '--scale'))
+
+
+def tag_of(target):
+    """File-name tag: ``x4``, ``x4.5``, ``x3.2x4.7`` (height x width
+    scales) or ``1920x1080`` (``--size``: width x height, as given)."""
+    if 'size' in target:
+        h, w = target['size']
+        return f'{w}x{h}'
+    sh, sw = (target['scale'], ) * 2 if not isinstance(
+        target['scale'], tuple) else target['scale']
+    return f'x{sh:g}' if sh == sw else f'x{sh:g}x{sw:g}'
 
 
 def output_paths(files, out, tag, overwrite=False):
@@ -195,9 +231,8 @@ def _fail(msg):
 def main(argv=None):
     """Returns the exit code: 0, 1 when some images failed."""
     args = parse_args(argv)
-    from liifgan_mm.models.editors.liifgan.output_size import (output_size,
-                                                               scale_tag)
-    tag = scale_tag(**args.target)
+    from liifgan_mm.models.editors.liifgan.output_size import output_size
+    tag = tag_of(args.target)
     try:
         paths = output_paths(args.files, args.out, tag, args.overwrite)
     except ValueError as e:

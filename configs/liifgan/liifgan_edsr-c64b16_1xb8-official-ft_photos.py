@@ -17,17 +17,17 @@ experiment_name = 'liifgan_edsr-c64b16_1xb8-official-ft_photos'
 work_dir = f'./work_dirs/{experiment_name}'
 official_ckpt = 'checkpoints/official/liif_edsr-c64b16_official-div2k.pth'
 stage1_ckpt = ('work_dirs/liifgan-d1_edsr-c64b16_1xb8-official-ft_photos/'
-               'iter_1000.pth')
+               'iter_400.pth')
 model = dict(
     data_preprocessor=dict(mean=[127.5] * 3, std=[127.5] * 3),
     generator=dict(
         frozen_blocks=8,
         warm_start=dict(checkpoint=stage1_ckpt, zero_residual=True)))
 train_dataloader = dict(batch_size=8, num_workers=1)
-train_cfg = dict(max_iters=20_000, val_interval=500)
+train_cfg = dict(max_iters=20_000, val_interval=200)
 param_scheduler = dict(milestones=[15_000])
 default_hooks = dict(
     logger=dict(interval=10),
-    checkpoint=dict(interval=250, max_keep_ckpts=2,
+    checkpoint=dict(interval=50, max_keep_ckpts=2,
                     save_best='Photosx4/LPIPS', rule='less'))
 custom_hooks = [_base_.vis_hook]  # no EMA: every row is its raw weights

@@ -160,6 +160,27 @@ def test_config_package_gate_both_ways():
     assert present.MODULE2PACKAGE == {'liifgan_mm': 'other'}
 
 
+def test_mim_download_gate_both_ways(tmp_path):
+    """Only ``liifgan_mm://`` URLs are copied from the package; others go
+    to mim's downloader unchanged; a missing shipped file is named."""
+    from liifgan_compat.shipped_weights import patch_mim_download
+    calls = []
+    fake = types.SimpleNamespace(
+        download_from_file=lambda url, dest, **kw: calls.append((url, dest)))
+    assert patch_mim_download(fake) and not patch_mim_download(fake)
+    fake.download_from_file('https://x/y.pth', 'd.pth', hash_prefix=None)
+    assert calls == [('https://x/y.pth', 'd.pth')]
+    dest = tmp_path / 'liif.pth'
+    fake.download_from_file(
+        'liifgan_mm://checkpoints/photos-small/liif.pth', str(dest))
+    assert calls == [('https://x/y.pth', 'd.pth')]
+    assert dest.read_bytes() == (
+        REPO / 'checkpoints/photos-small/liif.pth').read_bytes()
+    with pytest.raises(FileNotFoundError, match='no_such.pth'):
+        fake.download_from_file('liifgan_mm://checkpoints/no_such.pth',
+                                str(dest))
+
+
 def test_compat_can_be_turned_off():
     out = subprocess.run(
         [sys.executable, '-c',

@@ -44,7 +44,7 @@ def _run(tool, argv, capsys):
 @pytest.mark.parametrize('form,tag,shape', [
     (['--scale', '2.5'], 'x2.5', (75, 102)),
     (['--scale-hw', '3.2', '4.7'], 'x3.2x4.7', (96, 193)),
-    (['--size', '37x81'], '37x81', (37, 81)),
+    (['--size', '81x37'], '81x37', (37, 81)),  # width x height
 ])
 def test_exact_sizes_files_folders_globs(tool, small, tmp_path, capsys,
                                          form, tag, shape):
@@ -91,7 +91,7 @@ def test_alpha_and_encoder_tile_flags(tool, small, tmp_path, capsys):
     (['--scale-hw', '2', 'inf'], 'positive finite'),
     (['--size', '0x40'], 'positive finite'),
     (['--size', '12.5x40'], 'whole number'),
-    (['--size', '40'], 'HxW'),
+    (['--size', '40'], 'WxH (width x height'),
     (['--scale', '1000'], 'over the limit'),
     (['--scale', '4', '--max-pixels', '1000'], 'over the limit'),
     (['--scale', '2', '--alpha', '1.5'], '--alpha'),
@@ -342,3 +342,22 @@ def test_folder_inputs_every_extension_files_only(tmp_path):
     assert found == ['a.webp', 'b.Jpg', 'c.PNG', 'd.tif']
     with pytest.raises(FileNotFoundError, match='not a regular file'):
         collect_inputs(['/dev/stdin'])
+
+
+@pytest.mark.parametrize('flags', [['--scale', '0'], ['--scale-hw', '2', '-1'],
+                                   ['--size', '0x40'], ['--size', '40']])
+def test_bad_size_flags_refused_before_heavy_imports(flags, tmp_path):
+    """Answered at once: neither torch nor liifgan_mm is imported."""
+    argv = [str(tmp_path), '-o', 'o', *flags]
+    code = ('import sys, liifgan_cli\n'
+            'try:\n'
+            f'    liifgan_cli.upsample({argv!r})\n'
+            'except SystemExit as e:\n'
+            '    assert e.code == 2, e.code\n'
+            'print(sorted(m for m in ("torch", "mmagic", "mmengine", '
+            '"liifgan_mm") if m in sys.modules))')
+    res = subprocess.run([sys.executable, '-c', code], capture_output=True,
+                         text=True, timeout=60, cwd=REPO)
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.strip().splitlines()[-1] == '[]', res.stdout
+    assert 'positive finite' in res.stderr or 'WxH' in res.stderr

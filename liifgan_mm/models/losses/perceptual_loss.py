@@ -89,6 +89,11 @@ class VGG19PerceptualLoss(PerceptualLoss):
     ``forward(x, gt)``: RGB ``(N, 3, H, W)`` each -> ``(percep_loss,
     style_loss)``, scalar tensors (or None when disabled); gradients flow
     to ``x`` only.
+
+    The VGG19 is built on the first ``forward`` (:meth:`build_vgg`), so a
+    model built for testing or inference never builds it, and it is not a
+    submodule: no state dict or checkpoint holds its frozen weights (those
+    of older checkpoints are ignored on load).
     """
 
     def __init__(self,
@@ -111,19 +116,15 @@ class VGG19PerceptualLoss(PerceptualLoss):
         self.layer_weights = layer_weights
         self.layer_weights_style = layer_weights_style
 
-        self.vgg = OfflinePerceptualVGG(
-            layer_name_list=list(self.layer_weights.keys()),
-            use_input_norm=use_input_norm,
-            pretrained=pretrained)
-        if self.layer_weights_style is not None and \
-                self.layer_weights_style != self.layer_weights:
-            self.vgg_style = OfflinePerceptualVGG(
-                layer_name_list=list(self.layer_weights_style.keys()),
-                use_input_norm=use_input_norm,
-                pretrained=pretrained)
-        else:
+        self._vgg_args = dict(use_input_norm=use_input_norm,
+                              pretrained=pretrained)
+        if self.layer_weights_style is None:
             self.layer_weights_style = self.layer_weights
-            self.vgg_style = None
+        # built on the first forward, i.e. by training only, and kept out
+        # of the module tree: frozen, rebuilt from its source, never in a
+        # state dict (checkpoints stay generator-sized)
+        self._frozen = {}
+        self._register_load_state_dict_pre_hook(self._drop_vgg_keys)
 
         criterion = criterion.lower()
         if criterion == 'l1':
@@ -134,3 +135,41 @@ class VGG19PerceptualLoss(PerceptualLoss):
             raise NotImplementedError(
                 f'{criterion} criterion has not been supported in'
                 ' this version.')
+
+    @property
+    def vgg(self) -> Optional[OfflinePerceptualVGG]:
+        """The VGG19 of the perceptual loss (None until built)."""
+        return self._frozen.get('vgg')
+
+    @property
+    def vgg_style(self) -> Optional[OfflinePerceptualVGG]:
+        """The style loss's own VGG19 when its layers differ, else None."""
+        return self._frozen.get('vgg_style')
+
+    def build_vgg(self) -> 'VGG19PerceptualLoss':
+        """Build the VGG19(s) now (once; ``forward`` calls this)."""
+        if 'vgg' not in self._frozen:
+            self._frozen['vgg'] = OfflinePerceptualVGG(
+                layer_name_list=list(self.layer_weights), **self._vgg_args)
+            if self.layer_weights_style != self.layer_weights:
+                self._frozen['vgg_style'] = OfflinePerceptualVGG(
+                    layer_name_list=list(self.layer_weights_style),
+                    **self._vgg_args)
+        return self
+
+    def forward(self, x: torch.Tensor, gt: torch.Tensor):
+        """mmagic's ``PerceptualLoss.forward``, the VGG19(s) built first and
+        moved to ``x``'s device and dtype (outside the module tree,
+        ``model.to`` does not reach them)."""
+        for net in self.build_vgg()._frozen.values():
+            ref = net.vgg_layers[0].weight
+            if ref.device != x.device or ref.dtype != x.dtype:
+                net.to(x.device, x.dtype)
+        return super().forward(x, gt)
+
+    def _drop_vgg_keys(self, state_dict, prefix, *args):
+        """Checkpoints written before the VGG19 left the state dict carry
+        its weights: ignored (the VGG19 is rebuilt from its source)."""
+        for key in [k for k in state_dict
+                    if k.startswith((prefix + 'vgg.', prefix + 'vgg_style.'))]:
+            del state_dict[key]

