@@ -27,6 +27,8 @@ import os.path as osp
 import sys
 
 DEFAULT_ALPHAS = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1]
+OUTPUTS = ('alpha_sweep.csv', 'alpha_sweep_images.csv',
+           'perception_distortion.png', 'crops.png')
 
 
 def parse_args(argv=None):
@@ -48,6 +50,8 @@ def parse_args(argv=None):
     p.add_argument('--crop', type=int, default=96,
                    help='side of the crop shown per alpha (GT pixels)')
     p.add_argument('--device', default=None)
+    p.add_argument('--overwrite', action='store_true',
+                   help='replace outputs of an earlier run in OUT')
     args = p.parse_args(argv)
     if not args.checkpoint and not args.random_weights:
         p.error(f'--config {args.config} without --checkpoint: pass '
@@ -55,8 +59,19 @@ def parse_args(argv=None):
     bad = [a for a in args.alphas if not 0 <= a <= 1]
     if bad:
         p.error(f'--alphas must be in [0, 1], got {bad}')
-    if not args.scale > 0 or args.scale != args.scale:
-        p.error(f'--scale must be a positive number, got {args.scale}')
+    if not 0 < args.scale < float('inf'):
+        p.error(f'--scale must be a positive finite number, got {args.scale}')
+    if args.max_images is not None and args.max_images < 1:
+        p.error(f'--max-images must be >= 1, got {args.max_images}')
+    if args.crop < 1:
+        p.error(f'--crop must be >= 1 pixel, got {args.crop}')
+    if osp.exists(args.out) and not osp.isdir(args.out):
+        p.error(f'-o {args.out} exists and is not a folder')
+    old = [osp.join(args.out, n) for n in OUTPUTS
+           if osp.exists(osp.join(args.out, n))]
+    if old and not args.overwrite:
+        p.error(f'{old[0]} exists (an earlier sweep): pass --overwrite to '
+                'replace it, or another -o')
     return args
 
 
@@ -163,16 +178,23 @@ def main(argv=None):
     except FileNotFoundError as e:
         sys.exit(f'alpha_sweep.py: error: {e}')
     images = images[:args.max_images] if args.max_images else images
+    from liifgan_mm.evaluation.image_io import header_size
+    for path in images:  # the input (GT / scale) must have a pixel
+        hw = header_size(path)
+        if hw is not None and min(hw) / args.scale < 1:
+            sys.exit(f'alpha_sweep.py: error: --scale {args.scale:g}: '
+                     f'{path} ({hw[0]}x{hw[1]}) would give an input of no '
+                     'pixels')
 
     device = args.device or ('cuda' if torch.cuda.is_available() else 'cpu')
     spec = RowSpec('model', args.config, args.checkpoint)
-    cfg = spec.load_config()
     try:
+        cfg = spec.load_config()
         check_knobs(cfg, alpha=1)
-    except ValueError as e:
+        up = build_upsampler(spec, device, cfg=cfg,
+                             allow_random=args.random_weights)
+    except (ValueError, KeyError, FileNotFoundError) as e:
         sys.exit(f'alpha_sweep.py: error: {e}')
-    up = build_upsampler(spec, device, cfg=cfg,
-                         allow_random=args.random_weights)
     os.makedirs(args.out, exist_ok=True)
     with tqdm(total=len(images) * len(args.alphas), desc='alpha sweep',
               unit='img', file=sys.stderr) as progress:

@@ -28,6 +28,7 @@ import os.path as osp
 import sys
 
 PAPER_SCALES = (2, 3, 4, 4.5, 5, 5.5, 6, 6.5, 7)  # = continuous_protocol's
+MAX_SCALE = 100  # LIIF's out-of-distribution scales go to x30
 
 PROTOCOL_NOTE = dict(
     div2k='Protocol (LIIF, DIV2K): input = bicubic(GT) at floor(H/s) x '
@@ -83,8 +84,8 @@ def parse_args(argv=None):
     args = p.parse_args(argv)
     if not args.row and not args.rows:
         p.error('give at least one --row or --rows')
-    if any(s <= 0 for s in args.scales):
-        p.error(f'--scales must be positive: {args.scales}')
+    if not all(0 < s <= MAX_SCALE for s in args.scales):  # NaN fails too
+        p.error(f'--scales must be in (0, {MAX_SCALE}]: {args.scales}')
     if args.max_images is not None and args.max_images < 1:
         p.error('--max-images must be at least 1')
     if not osp.isdir(args.data_dir):
@@ -142,7 +143,16 @@ def main(argv=None):
                                if args.precision else [])
     except (ValueError, TypeError, OSError) as e:
         parser.error(str(e))
+    from liifgan_mm.evaluation.row_spec import resolve_config_path
     for spec in specs:
+        name = str(spec.name)
+        if not name.strip() or any(c in name for c in '|\n\r'):
+            parser.error(f'row name {name!r}: must be non-empty, without '
+                         "'|' or line breaks (they break table.md)")
+        if spec.config and not osp.isfile(resolve_config_path(spec.config)):
+            parser.error(f'row {name!r}: config {spec.config} does not '
+                         'exist (a row is NAME=CONFIG[:CHECKPOINT]; no '
+                         "'=' in NAME)")
         if spec.config and not spec.checkpoint and not args.random_weights:
             parser.error(f'row {spec.name!r} has no checkpoint: give '
                          'NAME=CONFIG:CHECKPOINT, or --random-weights')

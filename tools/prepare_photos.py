@@ -69,7 +69,27 @@ def parse_args(argv=None):
     p.add_argument('--sub-crop', type=int, default=480,
                    help='train_sub/ tile size (0: no tiles)')
     p.add_argument('--no-progress', action='store_true')
-    return p.parse_args(argv)
+    args = p.parse_args(argv)
+    if not 0 <= args.val_fraction < 1:
+        p.error(f'--val-fraction must be in [0, 1), got {args.val_fraction}')
+    if not 0 <= args.test_fraction <= args.val_fraction:
+        p.error(f'--test-fraction must be in [0, --val-fraction], got '
+                f'{args.test_fraction}')
+    for flag, low in (('max_side', 1), ('min_side', 1), ('min_val', 0),
+                      ('val_crop', 1), ('sub_crop', 0)):
+        if getattr(args, flag) < low:
+            p.error(f'--{flag.replace("_", "-")} must be >= {low}, got '
+                    f'{getattr(args, flag)}')
+    if args.min_side > args.max_side:
+        p.error(f'--min-side {args.min_side} is over --max-side '
+                f'{args.max_side}')
+    if osp.exists(args.out_dir) and not osp.isdir(args.out_dir):
+        p.error(f'out_dir {args.out_dir} exists and is not a folder')
+    if not osp.isfile(args.sources):
+        p.error(f'--sources {args.sources}: no such file')
+    if args.tree and not osp.isdir(args.tree):
+        p.error(f'--tree {args.tree}: no such folder')
+    return args
 
 
 def _first_ok(cmds, cwd):
@@ -176,11 +196,14 @@ def main(argv=None):
         print(f'[photos] skipped: {msg}', file=sys.stderr)
     photos = candidates(sources, roots)
     print(f'[photos] {len(photos)} listed files in {len(roots)} packages')
-    summary = build_photo_set(
-        photos, args.out_dir, max_side=args.max_side,
-        min_side=args.min_side, val_fraction=args.val_fraction,
-        min_val=args.min_val, val_crop=args.val_crop,
-        progress=not args.no_progress, test_fraction=args.test_fraction)
+    try:
+        summary = build_photo_set(
+            photos, args.out_dir, max_side=args.max_side,
+            min_side=args.min_side, val_fraction=args.val_fraction,
+            min_val=args.min_val, val_crop=args.val_crop,
+            progress=not args.no_progress, test_fraction=args.test_fraction)
+    except (ValueError, OSError) as e:  # too few photos, unwritable out_dir
+        raise SystemExit(f'prepare_photos: {e}') from None
     if args.sub_crop:
         summary['tiles'] = write_subimages(
             Path(args.out_dir) / 'train', Path(args.out_dir) / 'train_sub',
@@ -189,6 +212,11 @@ def main(argv=None):
     print('[photos] {train} train, {val} val, {test} test, {rejected} '
           'rejected -> '
           '{out}'.format(**summary))
+    if not summary['train'] or not summary['val']:
+        raise SystemExit(f'prepare_photos: {summary["train"]} training and '
+                         f'{summary["val"]} validation photos: nothing to '
+                         'train or evaluate on (see rejected.csv, '
+                         '--val-fraction, --min-val)')
     return summary
 
 

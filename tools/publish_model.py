@@ -7,7 +7,9 @@ Keeps ``generator.*`` of ``state_dict`` (with EMAHook these are the averaged
 weights), drops the discriminator, the VGG, optimizer states and the message
 hub, stores floats as fp16 (``--fp32`` to keep them) and prints the file's
 sha256. mmengine's ``load_checkpoint`` loads it into an fp32 model as usual
-(``mim test --checkpoint``, ``tools/benchmark_table.py``).
+(``mim test --checkpoint``, ``tools/benchmark_table.py``). The model variant
+recorded by ``SafeCheckpointHook`` is kept. An existing ``dst`` is replaced
+only with ``--overwrite`` (never ``src``); the file is written by rename.
 
 ``--with-discriminator`` keeps ``discriminator.*`` too (fp16): what a GAN
 fine-tune needs to go on in a later session without its 100+ MB training
@@ -15,6 +17,7 @@ checkpoint (``load_from=`` that file, fresh Adam states; docs/cpu_recipe.md).
 """
 import argparse
 import hashlib
+import os
 from pathlib import Path
 
 
@@ -34,11 +37,18 @@ def publish(src, dst, fp16=True, discriminator=False):
     }
     if not state:
         raise ValueError(f'{src}: no generator.* weights')
-    meta = {k: ckpt.get('meta', {}).get(k) for k in ('iter', 'epoch', 'seed')
+    meta = {k: ckpt.get('meta', {}).get(k)
+            for k in ('iter', 'epoch', 'seed', 'model_variant')
             if k in ckpt.get('meta', {})}
     meta['source'] = Path(src).name
     Path(dst).parent.mkdir(parents=True, exist_ok=True)
-    torch.save(dict(meta=meta, state_dict=state), dst)
+    tmp = f'{dst}.tmp'  # complete or absent under its final name
+    try:
+        torch.save(dict(meta=meta, state_dict=state), tmp)
+        os.replace(tmp, dst)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
     return hashlib.sha256(Path(dst).read_bytes()).hexdigest()
 
 
@@ -49,9 +59,15 @@ def main(argv=None):
     p.add_argument('--fp32', action='store_true')
     p.add_argument('--with-discriminator', action='store_true',
                    help='keep the discriminator too (to go on training)')
+    p.add_argument('--overwrite', action='store_true',
+                   help='replace an existing dst')
     args = p.parse_args(argv)
     if not Path(args.src).is_file():
         p.error(f'src: no such file: {args.src}')
+    if Path(args.dst).resolve() == Path(args.src).resolve():
+        p.error(f'dst {args.dst} is src: not overwriting it')
+    if Path(args.dst).exists() and not args.overwrite:
+        p.error(f'dst {args.dst} exists: pass --overwrite to replace it')
     sha = publish(args.src, args.dst, fp16=not args.fp32,
                   discriminator=args.with_discriminator)
     size = Path(args.dst).stat().st_size / 2**20

@@ -41,7 +41,7 @@ for step in $STEPS; do
     mkdir -p "$OUT/logs"
     while read -r name cfg it; do
       w=work_dirs/$cfg
-      "$PY" tools/publish_model.py "$w/iter_$it.pth" "$OUT/$name.pth"
+      "$PY" tools/publish_model.py --overwrite "$w/iter_$it.pth" "$OUT/$name.pth"
       (cd "$OUT" && sha256sum "$name.pth") >> "$OUT/SHA256SUMS"
       cp "$(ls -d "$w"/2*/ | tail -n 1)vis_data/scalars.json" \
         "$OUT/logs/$name.json"

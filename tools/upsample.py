@@ -7,11 +7,17 @@ output: ``x4``, ``x4.5``, ``x3.2x4.7`` (height x width scales) or
 (LIIF-GAN, LIIF) decode at that size; fixed-scale models (EDSR/ESRGAN x4
 configs) get the input bicubic-resized to target/4 first (the paper's
 protocol); without ``--config`` the images are bicubic-resized. One input
-and ``-o x.png`` writes exactly that file.
+and ``-o x.png`` writes exactly that file (``-o -``, stdout, is refused).
 
-Bad sizes (zero, negative, NaN, over ``--max-pixels``) and bad flags are
-refused before any work; unreadable images are reported and skipped, and
-the exit code is 1 when any failed (2 for bad arguments).
+Nothing is overwritten: an output that is one of the inputs is refused, and
+so is one that exists already unless ``--overwrite`` is given, before any
+work. Each output is written to a temporary file and renamed, so it is
+complete or absent; a file another run creates meanwhile is not replaced.
+
+Bad sizes (zero, negative, NaN, over ``--max-pixels``, inputs whose header
+declares more than ``--max-pixels``) and bad flags are refused before any
+work; unreadable images are reported and skipped, and the exit code is 1
+when any failed (2 for bad arguments).
 
 Examples::
 
@@ -26,6 +32,7 @@ Examples::
 """  # noqa: E501
 import argparse
 import math
+import os
 import os.path as osp
 import sys
 
@@ -73,12 +80,20 @@ def parse_args(argv=None):
                    help='with --precision bf16: fail instead of falling '
                    'back to fp32 where bf16 is unsupported')
     p.add_argument('--max-pixels', type=int, default=DEFAULT_MAX_PIXELS,
-                   help='refuse outputs with more pixels (default 2**28)')
+                   help='refuse inputs and outputs with more pixels '
+                   '(default 2**28; inputs checked before decoding)')
+    p.add_argument('--overwrite', action='store_true',
+                   help='replace outputs that exist already (never inputs)')
     p.add_argument('--device', default=None,
                    help='cpu, cuda (default: cuda when available)')
     p.add_argument('--cfg-options', nargs='+', default=[],
                    metavar='KEY=VALUE', help='config overrides')
     args = p.parse_args(argv)
+    if args.out == '-' or not args.out.strip():
+        p.error(f'-o {args.out!r}: writing to stdout is not supported; give '
+                'an output folder or a .png file')
+    if args.max_pixels < 1:
+        p.error(f'--max-pixels must be positive, got {args.max_pixels}')
     if args.checkpoint and not args.config:
         p.error('--checkpoint needs --config (the model the weights are for)')
     if args.config and not args.checkpoint and not args.random_weights:
@@ -154,38 +169,57 @@ def tag_of(target):
     return f'x{sh:g}' if sh == sw else f'x{sh:g}x{sw:g}'
 
 
-def output_paths(files, out, tag):
-    """``{input: output path}``; raises ValueError naming two inputs that
-    would write the same file (e.g. ``a/x.png`` and ``b/x.jpg``)."""
+def output_paths(files, out, tag, overwrite=False):
+    """``{input: output path}``; raises ValueError naming both paths when
+    two inputs would write the same file (e.g. ``a/x.png`` and
+    ``b/x.jpg``), when an output is one of the inputs, or (unless
+    ``overwrite``) when an output exists already."""
     if out.lower().endswith('.png'):
-        return {files[0]: out}
-    paths, seen = {}, {}
-    for f in files:
-        stem = osp.splitext(osp.basename(f))[0]
-        path = osp.join(out, f'{stem}_{tag}.png')
-        if path in seen:
-            raise ValueError(f'{seen[path]} and {f} would both write {path}: '
-                             'rename one or run them separately')
-        seen[path] = paths[f] = path
+        paths = {files[0]: out}
+    else:
+        paths, seen = {}, {}
+        for f in files:
+            stem = osp.splitext(osp.basename(f))[0]
+            path = osp.join(out, f'{stem}_{tag}.png')
+            if path in seen:
+                raise ValueError(f'{seen[path]} and {f} would both write '
+                                 f'{path}: rename one or run them separately')
+            seen[path] = paths[f] = path
+    folder = osp.dirname(next(iter(paths.values()))) or '.'
+    existing = folder
+    while not osp.exists(existing):  # the part that exists already
+        existing = osp.dirname(existing) or '.'
+    if not osp.isdir(existing):
+        raise ValueError(f'-o {out}: {existing} is not a folder')
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise ValueError(f'-o {out}: {existing} is not writable')
+    inputs = {osp.realpath(f): f for f in files}
+    for f, path in paths.items():
+        same = inputs.get(osp.realpath(path))
+        if same is not None:
+            raise ValueError(f'{path} (the output of {f}) is the input '
+                             f'{same}: not overwriting it; choose another -o')
+        if osp.isdir(path):
+            raise ValueError(f'{path} (the output of {f}) is a folder')
+        if osp.lexists(path) and not overwrite:
+            raise ValueError(f'{path} (the output of {f}) exists: pass '
+                             '--overwrite to replace it, or choose another -o')
     return paths
 
 
-def image_size(path):
-    """``(h, w)`` as it will be loaded (EXIF orientation applied), without
-    decoding the pixels; None when unreadable."""
-    from PIL import Image
-    try:
-        with Image.open(path) as img:
-            w, h = img.size
-            if img.getexif().get(0x0112, 1) in (5, 6, 7, 8):
-                h, w = w, h
-            return h, w
-    except Exception:  # PIL cannot: let the real reader decide
-        from liifgan_mm.evaluation.image_io import load_image
-        try:
-            return load_image(path).shape[:2]
-        except ValueError:  # load_image's "cannot be read as an image"
-            return None
+def image_size(path, max_pixels=None):
+    """``(h, w)`` as it will be loaded (EXIF orientation applied), from the
+    header when PIL reads it (pixels not decoded), else by decoding; None
+    when unreadable. Raises ValueError for a header over ``max_pixels``
+    or an HDR file."""
+    from liifgan_mm.evaluation.image_io import check_header, load_image
+    hw = check_header(path, max_pixels)
+    if hw is not None:
+        return hw
+    try:  # a format PIL does not read: let the real reader decide
+        return load_image(path, max_pixels).shape[:2]
+    except ValueError:  # load_image's "cannot be read as an image"
+        return None
 
 
 def model_options(args):
@@ -220,13 +254,16 @@ def main(argv=None):
     from liifgan_mm.utils.output_size import output_size
     tag = tag_of(args.target)
     try:
-        paths = output_paths(args.files, args.out, tag)
+        paths = output_paths(args.files, args.out, tag, args.overwrite)
     except ValueError as e:
         _fail(e)
     failed = []
     readable = []
     for f in args.files:  # sizes checked before any work
-        hw = image_size(f)
+        try:
+            hw = image_size(f, args.max_pixels)
+        except ValueError as e:  # header over the limit, HDR
+            _fail(e)
         if hw is None:
             failed.append((f, 'unreadable image'))
             continue
@@ -243,6 +280,12 @@ def main(argv=None):
     from liifgan_mm.evaluation.row_spec import RowSpec
     from liifgan_mm.evaluation.upsamplers import build_upsampler
     device = args.device or ('cuda' if torch.cuda.is_available() else 'cpu')
+    try:
+        if torch.device(device).type == 'cuda' and \
+                not torch.cuda.is_available():
+            _fail(f'--device {device}: no CUDA device here (use cpu)')
+    except RuntimeError as e:  # "Expected one of cpu, cuda, ..."
+        _fail(f'--device {device}: {str(e).splitlines()[0]}')
     spec = RowSpec('model' if args.config else 'Bicubic', args.config,
                    args.checkpoint, cfg_options=model_options(args))
     try:
@@ -256,15 +299,16 @@ def main(argv=None):
                 cfg.model.generator.encoder_tile = DEFAULT_TILE
         upsampler = build_upsampler(spec, device, cfg=cfg,
                                     allow_random=args.random_weights)
-    except (ValueError, KeyError, FileNotFoundError) as e:
-        _fail(e)
+    except (ValueError, KeyError, FileNotFoundError, TypeError) as e:
+        _fail(f'{type(e).__name__}: {e}' if isinstance(e, TypeError) else e)
     for f in tqdm(readable, desc=f'upsample {tag}', unit='img',
                   file=sys.stderr):
         try:
-            lr = load_image(f)
+            lr = load_image(f, args.max_pixels)
             size = output_size(lr.shape[:2], max_pixels=args.max_pixels,
                                **args.target)
-            save_png(paths[f], upsampler(lr, size))
+            save_png(paths[f], upsampler(lr, size),
+                     overwrite=args.overwrite)
         except Exception as e:  # report, keep going
             failed.append((f, f'{type(e).__name__}: {e}'))
     for f, why in failed:

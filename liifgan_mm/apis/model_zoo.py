@@ -2,7 +2,8 @@
 
 ``model-index.yml`` imports metafiles (``configs/liifgan/metafile.yml``);
 each ``Models`` entry has a ``Name`` and a ``Config``, and a shipped or
-published model also ``Weights`` (a repo-relative file or a URL). A row
+published model also ``Weights`` (a repo-relative file, a
+``liifgan_mm://`` file shipped in the package, or a URL). A row
 added there shows up here (and in ``liifgan-web``) with no code change.
 
 Nothing is downloaded: a URL counts only when a file of the same name is
@@ -15,6 +16,8 @@ from dataclasses import dataclass
 from typing import Optional
 
 import yaml
+
+from liifgan_compat.shipped_weights import shipped_path
 
 
 @dataclass
@@ -80,7 +83,8 @@ def find_weights(source, weight_dirs=()):
         found = _in_dirs(osp.basename(source), weight_dirs)
         return (found, '') if found else (
             None, f'weights file {source} is missing')
-    found = _in_dirs(osp.basename(source.split('?')[0]), weight_dirs)
+    found = shipped_path(source) or _in_dirs(  # liifgan_mm://: in the package
+        osp.basename(source.split('?')[0]), weight_dirs)
     if found:
         return found, ''
     where = ', '.join(weight_dirs) or 'no weight folder given'

@@ -126,8 +126,13 @@ class CheckedImageDataset(BasicImageDataset):
         super().__init__(*args, **kwargs)
 
     def load_data_list(self):
-        data_list = super().load_data_list()
         folder = self.data_prefix.get('gt') or self.data_root
+        try:
+            data_list = super().load_data_list()
+        except OSError as e:  # e.g. a symlink loop: name the file
+            where = e.filename or folder
+            raise ValueError(f'training folder {folder}: {where}: '
+                             f'{e.strerror or e}; remove or fix it') from None
         if not data_list:
             raise FileNotFoundError(
                 f'no training images in {folder} (looked for '

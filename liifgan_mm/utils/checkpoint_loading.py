@@ -7,7 +7,9 @@ shape, and nothing else may be there except training-only parts
 distributed run's ``module.`` wrapper prefixes (``module.generator.x``,
 ``generator.module.x``) are understood. Anything else is an error naming the
 config, the checkpoint and the first offending keys, never a silent
-random-weight model; so are non-finite (NaN/inf) weights.
+random-weight model; so are non-finite (NaN/inf) weights, and a checkpoint
+whose recorded variant (:mod:`~liifgan_mm.utils.variant`:
+e.g. LIIF-GAN-SF weights for a LIIF-GAN config, same keys) differs.
 """
 import os.path as osp
 import re
@@ -15,6 +17,8 @@ import re
 import torch
 
 from .training_parts import TRAIN_ONLY
+from .variant import META_KEY, model_variant, variant_mismatch
+
 _FIRST = 3  # keys named in an error
 
 
@@ -66,11 +70,16 @@ def load_strict(model, checkpoint, config='the config'):
     if not osp.isfile(checkpoint):
         raise FileNotFoundError(f'checkpoint {checkpoint} does not exist')
     try:
-        state = state_dict_of(_load_checkpoint(checkpoint,
-                                               map_location='cpu'))
+        loaded = _load_checkpoint(checkpoint, map_location='cpu')
+        state = state_dict_of(loaded)
     except Exception as e:  # torn/foreign file: one clear line
         raise ValueError(f'checkpoint {checkpoint} cannot be read: '
                          f'{type(e).__name__}: {str(e)[:200]}') from e
+    meta = loaded.get('meta') if isinstance(loaded, dict) else None
+    msg = variant_mismatch((meta or {}).get(META_KEY), model_variant(model),
+                           f'checkpoint {checkpoint}', config)
+    if msg:
+        raise ValueError(msg)
     state = {unwrap_key(k): v for k, v in state.items()}
     expected = model.state_dict()
     state = {k: v for k, v in state.items()

@@ -69,6 +69,13 @@ def test_empty_folder_is_named(mm, tmp_path):
         _dataset(mm, tmp_path / 'nothing')
 
 
+def test_symlink_loop_is_named(mm, bad_dir):
+    (bad_dir / 'loop.png').symlink_to('loop.png')
+    with pytest.raises(ValueError, match=r'loop.png: Too many levels of '
+                       'symbolic links'):
+        _dataset(mm, bad_dir, skip_bad=True)
+
+
 def test_check_can_be_turned_off(mm, bad_dir):
     assert len(_dataset(mm, bad_dir, check_images=False)) == 6
 

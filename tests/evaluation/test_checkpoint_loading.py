@@ -88,6 +88,26 @@ def test_missing_generator_key_and_nan_weights_are_errors(mm, tmp_path):
         build_model(cfg, _save(tmp_path / 'nan.pth', state))
 
 
+def test_checkpoint_of_another_variant_is_refused(mm, tmp_path):
+    """LIIF-GAN-SF weights have LIIF-GAN's keys and shapes: only the
+    recorded variant (mid_block) tells them apart."""
+    from liifgan_mm.utils.variant import model_variant
+    cfg, state = _train_state(mm, TINY[LIIFGAN_CFG])
+    variant = model_variant(mm.MODELS.build(dict(cfg.model,
+                                                 perceptual_loss=None)))
+    assert variant['mid_block'] is not None
+    path = tmp_path / 'sf.pth'
+    torch.save(dict(state_dict=state, meta=dict(
+        model_variant=dict(variant, mid_block=None))), path)
+    with pytest.raises(ValueError, match=r'sf.pth holds a LIIFGAN/'
+                       r'LIIFGANEDSRNet mid_block=None .*differs in '
+                       'mid_block'):
+        build_model(cfg, str(path))
+    torch.save(dict(state_dict=state, meta=dict(model_variant=variant)),
+               path)
+    build_model(cfg, str(path))  # the same variant loads
+
+
 def test_unreadable_checkpoint_is_named(mm, tmp_path):
     cfg = load_config(LIIFGAN_CFG, TINY[LIIFGAN_CFG])
     bad = tmp_path / 'torn.pth'

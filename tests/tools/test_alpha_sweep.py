@@ -36,6 +36,11 @@ def test_sweep_files(photo_dir, tmp_path, offline_env):
 @pytest.mark.parametrize('argv,msg', [
     (['--alphas', '0', '2'], '--alphas must be in [0, 1]'),
     (['--scale', '0'], '--scale must be a positive'),
+    (['--scale', 'inf'], '--scale must be a positive finite'),
+    (['--scale', 'nan'], '--scale must be a positive finite'),
+    (['--max-images', '-1'], '--max-images must be >= 1'),
+    (['--max-images', '0'], '--max-images must be >= 1'),
+    (['--crop', '0'], '--crop must be >= 1'),
 ])
 def test_bad_arguments(photo_dir, tmp_path, capsys, argv, msg):
     tool = load_tool('alpha_sweep')
@@ -53,3 +58,25 @@ def test_refuses_single_decoder_models(photo_dir, tmp_path):
         tool.main([str(photo_dir), '-o', str(tmp_path), '--config', cfg,
                    '--checkpoint', str(REPO / 'checkpoints/photos-small/'
                                        'liifgan-s.pth')])
+
+
+def test_bad_paths_and_huge_scale_one_line(photo_dir, tmp_path, capsys):
+    tool = load_tool('alpha_sweep')
+    afile = tmp_path / 'afile'
+    afile.write_text('x')
+    done = tmp_path / 'done'
+    done.mkdir()
+    (done / 'alpha_sweep.csv').write_text('mine')
+    for argv, msg in ((['-o', str(afile)], 'not a folder'),
+                      (['-o', str(done)], 'alpha_sweep.csv exists'),
+                      (['-o', str(tmp_path / 'o'), '--scale', '1e9'],
+                       'input of no pixels')):
+        with pytest.raises(SystemExit) as e:
+            tool.main([str(photo_dir), *argv, '--config', CFG,
+                       '--checkpoint', CKPT, '--device', 'cpu'])
+        code = e.value.code  # 2 (argparse) or the message (exit status 1)
+        err = capsys.readouterr().err + (code if isinstance(code, str)
+                                         else '')
+        assert (code == 2 or isinstance(code, str)) and msg in err
+        assert 'Traceback' not in err
+    assert (done / 'alpha_sweep.csv').read_text() == 'mine'

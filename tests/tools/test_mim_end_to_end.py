@@ -16,11 +16,19 @@ BIN = Path(sys.executable).parent
 CFG = 'configs/liifgan/liifgan_edsr-c64b16_1xb128-125k_div2k.py'
 
 
-def _run(cmd, cwd):
+def _run(cmd, cwd, ok=True):
     res = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True,
                          timeout=600)
-    assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-3000:]
+    assert (res.returncode == 0) == ok, (res.stdout[-3000:] +
+                                         res.stderr[-3000:])
     return res.stdout + res.stderr
+
+
+def _only_mims_traceback(log):
+    """The training/test child printed one line: the only traceback is
+    mim's own, for the child's exit status (CalledProcessError)."""
+    return log.count('Traceback') == log.count(
+        'subprocess.CalledProcessError')
 
 
 def test_mim_train_resume_test(photo_dir, tmp_path):
@@ -43,6 +51,21 @@ def test_mim_train_resume_test(photo_dir, tmp_path):
     log = _run([str(BIN / 'mim'), 'test', 'mmagic', str(cfg), '--checkpoint',
                 str(work / 'iter_4.pth')], tmp_path)
     assert 'x2/PSNR' in log and 'x4.5/PSNR' in log
+
+    # a new training over these checkpoints: refused at once, files kept
+    before = (work / 'iter_4.pth').read_bytes()
+    log = _run([str(BIN / 'mim'), 'train', 'mmagic', str(cfg)], tmp_path,
+               ok=False)
+    assert 'holds checkpoints' in log and _only_mims_traceback(log)
+    assert (work / 'iter_4.pth').read_bytes() == before
+
+    # LIIF-GAN-SF weights (same keys, mid_block=None) under this config
+    state['meta']['model_variant']['mid_block'] = None
+    torch.save(state, tmp_path / 'sf.pth')
+    log = _run([str(BIN / 'mim'), 'test', 'mmagic', str(cfg), '--checkpoint',
+                str(tmp_path / 'sf.pth')], tmp_path, ok=False)
+    assert 'differs in mid_block' in log and _only_mims_traceback(log)
+    assert 'x2/PSNR' not in log
 
 
 def test_mim_train_test_user_config_inheriting_by_package_name(

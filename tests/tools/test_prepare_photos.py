@@ -187,3 +187,31 @@ def test_split_is_stable_and_loaders_take_bytes(tree):
     rgb = load_rgb(enc.tobytes())
     assert rgb.shape == imgs['coffee'].shape
     assert load_rgb(io.BytesIO(enc.tobytes()).getvalue()).dtype == np.uint8
+
+
+@pytest.mark.parametrize('extra,msg', [
+    (['--val-fraction', '2'], '--val-fraction must be in [0, 1)'),
+    (['--val-fraction', '-0.1'], '--val-fraction must be in [0, 1)'),
+    (['--sub-crop', '-1'], '--sub-crop must be >= 0'),
+    (['--val-crop', '0'], '--val-crop must be >= 1'),
+    (['--min-side', '900', '--max-side', '300'], 'is over --max-side'),
+])
+def test_bad_flags_one_line(tree, tmp_path, capsys, extra, msg):
+    out = tmp_path / 'o'
+    with pytest.raises(SystemExit) as e:
+        _run(tree, out, *extra)
+    err = capsys.readouterr().err
+    assert e.value.code == 2 and msg in err and 'Traceback' not in err
+    assert not out.exists()
+
+
+def test_file_as_output_and_empty_split_refused(tree, tmp_path, capsys):
+    afile = tmp_path / 'afile'
+    afile.write_text('mine')
+    with pytest.raises(SystemExit) as e:
+        _run(tree, afile)
+    assert e.value.code == 2 and 'not a folder' in capsys.readouterr().err
+    assert afile.read_text() == 'mine'
+    # more val photos than there are: one line, not a traceback
+    with pytest.raises(SystemExit, match='need more than min_val=1000'):
+        _run(tree, tmp_path / 'o', '--min-val', '1000')

@@ -11,7 +11,11 @@ checkpoint silently loads nothing in ``mim test`` or a one-process resume.
   writing) removes the wrapper parts: every checkpoint looks like a
   one-process one;
 - :class:`CheckpointLayoutHook` (``VERY_HIGH``, so before ``EMAHook``) maps a
-  loaded checkpoint's keys, wrapped or not, onto the running model's layout.
+  loaded checkpoint's keys, wrapped or not, onto the running model's layout,
+  then refuses (one line) a checkpoint whose ``generator.*`` keys or shapes
+  differ from the model's, or whose recorded variant (``mid_block``, ...)
+  does: mmengine loads non-strictly, so ``mim test`` would otherwise report
+  the numbers of a half-random model.
 """
 import re
 
@@ -20,6 +24,12 @@ from mmengine.model import is_model_wrapper
 
 from mmagic.registry import HOOKS
 from liifgan_mm.utils.checkpoint_loading import unwrap_key
+from liifgan_mm.utils.variant import (META_KEY,
+                                                       model_variant,
+                                                       variant_mismatch)
+from .work_dir_guard import Refused
+
+_FIRST = 3  # keys named in a refusal
 
 
 def bare_model(runner):
@@ -65,11 +75,51 @@ class CheckpointLayoutHook(Hook):
     priority = 'VERY_HIGH'
 
     def after_load_checkpoint(self, runner, checkpoint):
-        keys = list(bare_model(runner).state_dict())
+        model = bare_model(runner)
+        keys = list(model.state_dict())
         if isinstance(checkpoint.get('state_dict'), dict):
             checkpoint['state_dict'] = relayout(checkpoint['state_dict'],
                                                 keys)
+            check_fits(model, checkpoint, _source(runner),
+                       getattr(runner.cfg, 'filename', None) or 'the config')
         if isinstance(checkpoint.get('ema_state_dict'), dict):
             checkpoint['ema_state_dict'] = relayout(
                 checkpoint['ema_state_dict'],
                 ['module.' + k for k in keys] + ['steps'])
+
+
+def _source(runner):
+    """The file being loaded, as far as the runner says."""
+    return str(getattr(runner, '_load_from', None) or 'the checkpoint')
+
+
+def _names(keys):
+    more = f' (+{len(keys) - _FIRST} more)' if len(keys) > _FIRST else ''
+    return ', '.join(keys[:_FIRST]) + more
+
+
+def check_fits(model, checkpoint, source, config):
+    """Refuse ``checkpoint`` unless its ``generator.*`` weights are exactly
+    the model's (keys and shapes; a generator-only published file is fine)
+    and its recorded variant agrees."""
+    msg = variant_mismatch(checkpoint.get('meta', {}).get(META_KEY),
+                           model_variant(model), source, config)
+    if msg:
+        raise Refused(msg)
+    mine = {k: v for k, v in model.state_dict().items()
+            if k.startswith('generator.')}
+    if not mine:
+        return
+    theirs = {re.sub(r'^module\.', '', k): v
+              for k, v in checkpoint['state_dict'].items()}
+    theirs = {k: v for k, v in theirs.items() if k.startswith('generator.')}
+    missing = [k for k in mine if k not in theirs]
+    unexpected = [k for k in theirs if k not in mine]
+    shapes = [k for k in mine if k in theirs and hasattr(theirs[k], 'shape')
+              and tuple(theirs[k].shape) != tuple(mine[k].shape)]
+    problems = [f'{len(ks)} {what}: {_names(ks)}' for what, ks in (
+        ('missing', missing), ('unexpected', unexpected),
+        ('of another shape', shapes)) if ks]
+    if problems:
+        raise Refused(f'{source} does not fit {config} (generator weights '
+                      f'{"; ".join(problems)}): refusing a partial load')

@@ -14,10 +14,20 @@ arguments, registered in mmagic's ``HOOKS``):
 - writes the one-process key layout (:mod:`.checkpoint_layout`);
 - removes ``*.tmp`` left by a killed write when training starts again;
 - ``save_best``: the same (write by rename, the previous best deleted
-  only after the new one is complete).
+  only after the new one is complete);
+- a write that fails (full disk, ...) stops training with one line naming
+  the file and the reason, and removes its ``.tmp``;
+- records the model's variant (:mod:`liifgan_mm.utils.variant`) in ``meta``;
+- refuses unknown arguments when built (``max_keep_ckpt=1``: mmengine's
+  hook passes them on to the first save, which then fails);
+- before anything is loaded (``before_run``) guards the work_dir
+  (:mod:`.work_dir_guard`: lock, no overwrite without ``--resume``,
+  resume from the newest complete checkpoint, torn checkpoints refused).
 
 Non-local back ends (``backend_args``) fall back to mmengine's behaviour.
 """
+import difflib
+import inspect
 import os
 import os.path as osp
 from collections import deque
@@ -25,8 +35,11 @@ from collections import deque
 import torch
 from mmengine.dist import is_main_process
 from mmengine.hooks import CheckpointHook
+from mmengine.runner import BaseLoop
 
 from mmagic.registry import HOOKS
+from liifgan_mm.utils.variant import META_KEY, model_variant
+from . import work_dir_guard as guard
 from .checkpoint_layout import bare_model, unwrapped_state, wrapped_parts
 
 TMP_SUFFIX = '.tmp'
@@ -47,6 +60,18 @@ def atomic_write_text(path, text):
         f.flush()
         os.fsync(f.fileno())
     os.replace(tmp, path)
+
+
+def _train_scales(runner):
+    """``[scale_min, scale_max]`` of the training pipeline's
+    ``RandomDownSampling``, else None."""
+    try:
+        for t in runner.cfg.train_dataloader.dataset.pipeline:
+            if t.get('type') == 'RandomDownSampling':
+                return [t.get('scale_min'), t.get('scale_max')]
+    except (AttributeError, KeyError, TypeError):
+        pass
+    return None
 
 
 def _fsync(path):
@@ -70,6 +95,51 @@ class SafeCheckpointHook(CheckpointHook):
     """``CheckpointHook`` with atomic writes, delete-after-write, a finite
     weights check and process-count-independent keys (see module doc)."""
 
+    def __init__(self, *args, **kwargs):
+        known = set(inspect.signature(CheckpointHook.__init__).parameters)
+        unknown = sorted(set(kwargs) - known)
+        if unknown:  # mmengine's hook would pass them to the first save
+            hints = [difflib.get_close_matches(k, known, 1) for k in unknown]
+            raise guard.Refused(
+                'default_hooks.checkpoint: unknown argument ' + ', '.join(
+                    f'{k}' + (f' (did you mean {h[0]}?)' if h else '')
+                    for k, h in zip(unknown, hints)))
+        super().__init__(*args, **kwargs)
+        self._lock = None
+
+    def before_run(self, runner):
+        """Guard the work_dir before the runner loads or resumes."""
+        super().before_run(runner)
+        # Runner.train builds its loop before before_run, Runner.test its
+        # own (a train-then-test runner has both: that is a test)
+        training = (isinstance(getattr(runner, '_train_loop', None), BaseLoop)
+                    and not isinstance(getattr(runner, '_test_loop', None),
+                                       BaseLoop))
+        local = '://' not in str(self.out_dir or runner.work_dir)
+        if training and local:
+            folder = self.out_dir or runner.work_dir
+            if folder != runner.work_dir:  # as CheckpointHook.before_train
+                folder = osp.join(folder, osp.basename(
+                    runner.work_dir.rstrip(osp.sep)))
+            if is_main_process():
+                self._lock = guard.lock_work_dir(runner.work_dir)
+                guard.stop_with_parent()
+            if not runner._resume:
+                guard.check_overwrite(folder, self.filename_tmpl,
+                                      runner.work_dir)
+            elif runner._load_from is None:
+                runner._load_from = guard.resume_target(
+                    runner.work_dir, folder, self.filename_tmpl,
+                    runner.logger)
+        if runner._load_from is not None:
+            guard.check_readable(runner._load_from)
+
+    def after_run(self, runner):
+        super().after_run(runner)
+        if self._lock is not None:
+            guard.unlock_work_dir(self._lock)
+            self._lock = None
+
     def before_train(self, runner):
         super().before_train(runner)
         if self._local() and is_main_process() and osp.isdir(self.out_dir):
@@ -84,6 +154,10 @@ class SafeCheckpointHook(CheckpointHook):
                 f'not saving a checkpoint at iteration {runner.iter}: '
                 f'non-finite weights in {bad[0]} (+{len(bad) - 1} more); '
                 'training diverged, the last checkpoint written is intact')
+        meta = checkpoint.setdefault('meta', {})
+        variant = model_variant(bare_model(runner))
+        if variant is not None:
+            meta[META_KEY] = dict(variant, train_scales=_train_scales(runner))
         parts = wrapped_parts(bare_model(runner))
         checkpoint['state_dict'] = unwrapped_state(
             checkpoint['state_dict'], parts)
@@ -102,15 +176,22 @@ class SafeCheckpointHook(CheckpointHook):
         final = osp.join(self.out_dir, name)
         self.last_ckpt = final
         runner.message_hub.update_info('last_ckpt', final)
-        runner.save_checkpoint(
-            self.out_dir, name + TMP_SUFFIX, self.file_client_args,
-            save_optimizer=self.save_optimizer,
-            save_param_scheduler=self.save_param_scheduler, meta=meta,
-            by_epoch=self.by_epoch, backend_args=self.backend_args,
-            **self.args)
-        if not is_main_process():
-            return
-        _publish(final)
+        try:
+            runner.save_checkpoint(
+                self.out_dir, name + TMP_SUFFIX, self.file_client_args,
+                save_optimizer=self.save_optimizer,
+                save_param_scheduler=self.save_param_scheduler, meta=meta,
+                by_epoch=self.by_epoch, backend_args=self.backend_args,
+                **self.args)
+            if not is_main_process():
+                return
+            _publish(final)
+        except OSError as e:  # full disk, read-only, ...: one line
+            if osp.isfile(final + TMP_SUFFIX):
+                os.remove(final + TMP_SUFFIX)
+            raise guard.Refused(
+                f'cannot save checkpoint {final}: {e.strerror or e}; the '
+                'last complete checkpoint is kept') from None
         atomic_write_text(osp.join(runner.work_dir, 'last_checkpoint'),
                           final)
         for old in stale:  # only now that the new one is complete

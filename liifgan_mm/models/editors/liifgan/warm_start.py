@@ -115,6 +115,13 @@ def warm_start(generator, checkpoint, zero_residual=True, logger=None):
             f'warm start: {len(missing)} of {len(encoder)} encoder keys are '
             f'not in the checkpoint (first: {", ".join(missing[:3])}): '
             'another architecture or depth?')
+    dec1 = [k for k in own
+            if k.startswith('head.decoder1.') and k not in mapped]
+    if dec1:  # decoder 1 must start from the source's, as the encoder
+        raise ValueError(
+            f'warm start: {len(dec1)} decoder 1 keys are not in the '
+            f'checkpoint (first: {", ".join(dec1[:3])}): expected a LIIF / '
+            'LIIFEDSRNet checkpoint')
     zeroed = []
     if zero_residual and getattr(generator.head, 'decoder2', None):
         last = [m for m in generator.head.decoder2.modules()

@@ -160,6 +160,12 @@ def test_wrong_size_and_foreign_checkpoints_are_errors(mm, tmp_path):
         warm_start(big, _ckpt(small, tmp_path))
     with pytest.raises(ValueError, match='no key'):
         warm_start(small, {'state_dict': {'generator.x.y': torch.zeros(1)}})
+    # the whole encoder but no decoder 1 (e.g. an EDSR file) stops too
+    part = {f'generator.{k}': v for k, v in small.state_dict().items()
+            if not k.startswith('head.')}
+    with pytest.raises(ValueError, match=r'6 decoder 1 keys are not in the '
+                       r'checkpoint \(first: head.decoder1.layers.0.weight'):
+        warm_start(small, {'state_dict': part})
 
 
 def test_config_field_runs_at_init_weights(mm, tmp_path):
