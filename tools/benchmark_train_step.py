@@ -46,7 +46,8 @@ CONFIG = REPO / 'configs' / 'liifgan' / \
 
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
-    p.add_argument('--config', default=str(CONFIG))
+    p.add_argument('--config', help=f'default {CONFIG.name} (with '
+                   '--vs-stock: liifgan_edsr-c64b16_1xb128-125k_div2k.py)')
     p.add_argument('--batch', type=int, help='default 8 (16 with '
                    '--vs-stock)')
     p.add_argument('--steps', type=int, default=3, help='timed steps')
@@ -64,6 +65,9 @@ def parse_args(argv=None):
     p.add_argument('--json', action='store_true')
     args = p.parse_args(argv)
     args.batch = args.batch or (16 if args.vs_stock else 8)
+    args.config = args.config or str(
+        REPO / 'configs' / 'liifgan' / 'liifgan_edsr-c64b16_1xb128-125k_div2k.py'
+        if args.vs_stock else CONFIG)
     return args
 
 
@@ -151,8 +155,7 @@ def stock_ratio(args):
     from mmagic.registry import MODELS
     stock_cfg = Path(mmagic.__file__).parent / '.mim' / 'configs' / 'liif' / \
         'liif-edsr-norm_c64b16_1xb16-1000k_div2k.py'
-    ours_cfg = REPO / 'configs' / 'liifgan' / \
-        'liifgan_edsr-c64b16_1xb128-125k_div2k.py'
+    ours_cfg = args.config
     rng = np.random.default_rng(0)
     img = rng.integers(0, 256, (256, 256, 3), dtype=np.uint8)
     runs = {}
