@@ -11,10 +11,13 @@ from skimage import data
 
 from tests.conftest import REPO
 
-PHOTO_CONFIGS = sorted(
+ALL_PHOTO_CONFIGS = sorted(
     os.path.relpath(p, REPO) for p in glob.glob(
         str(REPO / 'configs/liifgan/**/*photos.py'), recursive=True)
     if '_base_' not in p)
+# fine-tunes of the official LIIF: their own recipe (test below)
+OFFICIAL_FT = [c for c in ALL_PHOTO_CONFIGS if 'official-ft' in c]
+PHOTO_CONFIGS = [c for c in ALL_PHOTO_CONFIGS if c not in OFFICIAL_FT]
 SMALL = 'configs/liifgan/small/'
 
 
@@ -27,6 +30,48 @@ def test_every_model_of_the_comparison_has_a_config():
     assert names == {'liif', 'liifgan', 'liifgan-s', 'liifgan-sf',
                      'liifgan-rgs-subpixel', 'rrdb', 'rrdbgan', 'msrresnet',
                      'msrresnetgan'}
+    assert {os.path.basename(c).split('_')[0] for c in OFFICIAL_FT} == {
+        'liifgan', 'liifgan-s', 'liifgan-sf', 'liifgan-d1'}
+
+
+def test_official_fine_tunes_share_one_recipe():
+    """Same rules for every row: LIIF-GAN, -S and -SF fine-tuned from the
+    official LIIF with one data set, batch, schedule, losses, frozen
+    blocks, normalisation and no EMA; -S/-SF start from the official file,
+    LIIF-GAN from its stage 1 (decoder 1 + blocks 1-8 by L1)."""
+    official = _cfg('configs/liifgan/liif_edsr-c64b16_official-div2k.py')
+    assert official.model.type == 'LIIF'  # mmagic's own model
+    cfgs = {os.path.basename(c).split('_')[0]: _cfg(c) for c in OFFICIAL_FT}
+    d1 = cfgs.pop('liifgan-d1')
+    for name, cfg in list(cfgs.items()) + [('d1', d1)]:
+        dp = cfg.model.data_preprocessor
+        assert dp.mean == dp.std == official.model.data_preprocessor.mean
+        assert cfg.train_dataloader.batch_size == 8
+        assert cfg.train_dataloader.dataset.data_root.endswith(
+            'photos/train_sub')
+        assert cfg.val_dataloader.dataset.data_root.endswith(
+            'photos/val_crop')  # choices on val, never on test
+        assert 'EMAHook' not in [h['type'] for h in cfg.custom_hooks], name
+    first = cfgs['liifgan']
+    for name, cfg in cfgs.items():
+        gen = cfg.model.generator
+        assert gen.frozen_blocks == 8
+        assert cfg.model.gan_loss.loss_weight == 0.1
+        assert cfg.train_cfg == first.train_cfg
+        assert cfg.optim_wrapper == first.optim_wrapper
+        assert cfg.param_scheduler == first.param_scheduler
+        assert cfg.model.perceptual_loss == first.model.perceptual_loss
+        if name == 'liifgan':
+            assert gen.mid_block == 8 and gen.head.dual
+            assert gen.warm_start.checkpoint == (
+                f'{d1.work_dir[2:]}/iter_{d1.train_cfg.max_iters}.pth')
+        else:
+            assert gen.mid_block is None
+            assert gen.head.dual == (name == 'liifgan-sf')
+            assert gen.warm_start.checkpoint == official.load_from
+    assert d1.model.get('discriminator') is None
+    assert d1.model.generator.mid_block == 8
+    assert d1.model.generator.frozen_blocks == 0
 
 
 @pytest.mark.parametrize('config', PHOTO_CONFIGS)
