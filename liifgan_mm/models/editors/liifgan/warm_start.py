@@ -147,11 +147,9 @@ def _prefixes(keys):
     for k in keys:
         parts = k.split('.')
         g = parts[0] if parts[0] != 'head' else '.'.join(parts[:2])
-        if parts[0] in ('body', 'encoder') and parts[1].isdigit():
-            groups.setdefault(parts[0], set()).add(int(parts[1]))
+        if parts[0] == 'body' and parts[1].isdigit():
+            groups.setdefault('body', set()).add(int(parts[1]))
             continue
-        if parts[0] == 'encoder' and len(parts) > 2:
-            g = '.'.join(parts[:2])
         groups.setdefault(g, set())
     return ', '.join(
         f'{g}.{min(v)}-{max(v)}' if v else g for g, v in sorted(groups.items()))
