@@ -23,6 +23,16 @@ def importable_path(package):
     return list(spec.submodule_search_locations)[0]
 
 
+def mmagic_tool(name):
+    """Path of mmagic's ``.mim/tools/<name>`` (installed with mmagic);
+    exits with one line when it is not there."""
+    path = osp.join(importable_path('mmagic') or '', '.mim', 'tools', name)
+    if not osp.isfile(path):
+        raise SystemExit(f'{path} not found: mmagic 1.2 ships it in its '
+                         'package (pip install mmagic)')
+    return path
+
+
 def patch_get_installed_path(module, record=None):
     """Wrap ``module.get_installed_path`` (idempotent). Returns True if it
     patched now."""

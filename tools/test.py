@@ -23,19 +23,10 @@ import runpy
 import sys
 import tempfile
 
-from liifgan_compat.installed_path import importable_path
+from liifgan_compat.installed_path import mmagic_tool
 
 # a metric prefix: data set name + scale tag (x4, x4.5, x3.2x4.7)
 PREFIX = re.compile(r'(?P<name>.*?)(?P<scale>x\d[\d.]*(?:x\d[\d.]*)?)')
-
-
-def mmagic_tool(name):
-    """Path of mmagic's ``.mim/tools/<name>`` (installed with mmagic)."""
-    path = osp.join(importable_path('mmagic') or '', '.mim', 'tools', name)
-    if not osp.isfile(path):
-        raise SystemExit(f'{path} not found: mmagic 1.2 ships it in its '
-                         'package (pip install mmagic)')
-    return path
 
 
 def parse_args(argv):

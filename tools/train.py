@@ -8,20 +8,10 @@ unchanged (same arguments as ``mim train mmagic``) after ``import
 liifgan_mm``, so a config of one's own that uses LIIF-GAN's models without
 ``custom_imports`` trains too.
 """
-import os.path as osp
 import runpy
 import sys
 
-from liifgan_compat.installed_path import importable_path
-
-
-def mmagic_tool(name):
-    """Path of mmagic's ``.mim/tools/<name>`` (installed with mmagic)."""
-    path = osp.join(importable_path('mmagic') or '', '.mim', 'tools', name)
-    if not osp.isfile(path):
-        raise SystemExit(f'{path} not found: mmagic 1.2 ships it in its '
-                         'package (pip install mmagic)')
-    return path
+from liifgan_compat.installed_path import mmagic_tool
 
 
 def main(argv=None):
