@@ -85,17 +85,8 @@ def parse_args(argv=None):
 
 
 def setup(args):
-    import logging
-
-    from mmengine.logging import MMLogger
-    torch.set_num_threads(args.threads)
-    os.environ.setdefault('LIIFGAN_OFFLINE', '1')
-    for h in MMLogger.get_current_instance().handlers:  # stdout: JSON only
-        if type(h) is logging.StreamHandler:
-            h.setStream(sys.stderr)
-    from mmagic.utils import register_all_modules
-    register_all_modules()
-    import liifgan_mm  # noqa: F401
+    from liifgan_mm.utils.benchmark_setup import quiet_benchmark_setup
+    quiet_benchmark_setup(args.threads)
 
 
 def timed(fn, device):
