@@ -10,7 +10,10 @@
 #   9-16 and conv_after_body learn from the GAN/perceptual losses through
 #   decoder 2 (the paper trains the whole encoder);
 # - batch 8 (paper 128), no EMA (like the official LIIF row), the
-#   normalisation of the official code (mean = std = 127.5).
+#   normalisation of the official code (mean = std = 127.5);
+# - bf16 autocast of G, D and VGG (BF16OptimWrapper: ~1.9x faster a step on
+#   CPUs with avx512_bf16, fp32 elsewhere; 30-step loss curves within 0.3%
+#   (L1, VGG) and 1.6% (GAN, D) of fp32's: docs/bf16.md).
 # Same recipe for -S and -SF (their configs change only the head).
 _base_ = './liifgan_edsr-c64b16_1xb16-10k_photos.py'
 experiment_name = 'liifgan_edsr-c64b16_1xb8-official-ft_photos'
@@ -23,6 +26,9 @@ model = dict(
     generator=dict(
         frozen_blocks=8,
         warm_start=dict(checkpoint=stage1_ckpt, zero_residual=True)))
+optim_wrapper = dict(
+    generator=dict(type='BF16OptimWrapper'),
+    discriminator=dict(type='BF16OptimWrapper'))
 train_dataloader = dict(batch_size=8, num_workers=1)
 train_cfg = dict(max_iters=20_000, val_interval=200)
 param_scheduler = dict(milestones=[15_000])

@@ -53,6 +53,9 @@ def test_official_fine_tunes_share_one_recipe():
             'photos/val_crop')  # choices on val, never on test
         assert 'EMAHook' not in [h['type'] for h in cfg.custom_hooks], name
     first = cfgs['liifgan']
+    # bf16 autocast for G, D and VGG (curves compared in docs/bf16.md)
+    assert {first.optim_wrapper.generator.type,
+            first.optim_wrapper.discriminator.type} == {'BF16OptimWrapper'}
     for name, cfg in cfgs.items():
         gen = cfg.model.generator
         assert gen.frozen_blocks == 8
