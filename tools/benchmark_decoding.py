@@ -40,15 +40,14 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import torch
 
+from liifgan_mm.utils.benchmark_setup import timed
 from liifgan_mm.utils.process_memory import peak_rss_mb  # VmHWM
 
 REPO = Path(__file__).resolve().parents[1]
-CLOCK = [time.perf_counter]  # time.process_time with --cpu-time
 ENC = dict(type='EDSRNet', in_channels=3, out_channels=3, mid_channels=64,
            num_blocks=16)
 MLP = dict(type='MLPRefiner', out_dim=3, hidden_list=[256, 256, 256, 256])
@@ -86,17 +85,7 @@ def parse_args(argv=None):
 
 def setup(args):
     from liifgan_mm.utils.benchmark_setup import quiet_benchmark_setup
-    quiet_benchmark_setup(args.threads)
-
-
-def timed(fn, device):
-    if device != 'cpu':
-        torch.cuda.synchronize()
-    t = CLOCK[0]()
-    out = fn()
-    if device != 'cpu':
-        torch.cuda.synchronize()
-    return CLOCK[0]() - t, out
+    quiet_benchmark_setup(args.threads, args.cpu_time)
 
 
 def build_pair(args):
@@ -258,8 +247,6 @@ def run_child(args, precision='fp32'):
 
 def main(argv=None):
     args = parse_args(argv)
-    if args.cpu_time:
-        CLOCK[0] = time.process_time
     setup(args)
     if args.child_x30:
         return child_x30(args)

@@ -33,13 +33,11 @@ import copy
 import json
 import os
 import sys
-import time
 from pathlib import Path
 
 import torch
 
 REPO = Path(__file__).resolve().parents[1]
-CLOCK = [time.perf_counter]  # time.process_time with --cpu-time
 CONFIG = REPO / 'configs' / 'liifgan' / \
     'liifgan-sf_edsr-c64b16_1xb16-10k_photos.py'
 
@@ -71,9 +69,9 @@ def parse_args(argv=None):
     return args
 
 
-def setup(threads):
+def setup(threads, cpu_time=False):
     from liifgan_mm.utils.benchmark_setup import quiet_benchmark_setup
-    quiet_benchmark_setup(threads)
+    quiet_benchmark_setup(threads, cpu_time)
 
 
 def load_images(folder, seed):
@@ -129,6 +127,7 @@ def build(cfg, seed):
 
 
 def step(run, batch):
+    from liifgan_mm.utils.benchmark_setup import timed
     model, optim = run
     data = copy.deepcopy(batch)
     t, logs = timed(lambda: model.train_step(data, optim), 'cpu')
@@ -144,6 +143,8 @@ def stock_ratio(args):
 
     import mmagic
     from mmagic.registry import MODELS
+
+    from liifgan_mm.utils.benchmark_setup import timed
     stock_cfg = Path(mmagic.__file__).parent / '.mim' / 'configs' / 'liif' / \
         'liif-edsr-norm_c64b16_1xb16-1000k_div2k.py'
     ours_cfg = args.config
@@ -182,16 +183,6 @@ def stock_ratio(args):
         train_step_ratio_plain=best['liifgan_plain'] / best['stock'])
 
 
-def timed(fn, device):
-    if device != 'cpu':
-        torch.cuda.synchronize()
-    t = CLOCK[0]()
-    out = fn()
-    if device != 'cpu':
-        torch.cuda.synchronize()
-    return CLOCK[0]() - t, out
-
-
 def report(res, as_json):
     if as_json:
         print(json.dumps(res, indent=1))
@@ -203,9 +194,7 @@ def report(res, as_json):
 
 def main(argv=None):
     args = parse_args(argv)
-    if args.cpu_time:
-        CLOCK[0] = time.process_time
-    setup(args.threads)
+    setup(args.threads, args.cpu_time)
     if args.vs_stock:
         return report(dict(stock_ratio(args), threads=args.threads,
                            loadavg=os.getloadavg()[0]), args.json)

@@ -4,8 +4,10 @@
     python tools/publish_model.py work_dirs/X/iter_750.pth checkpoints/x.pth
 
 Keeps ``generator.*`` of ``state_dict`` (with EMAHook these are the averaged
-weights), drops the discriminator, the VGG, optimizer states and the message
-hub, stores floats as fp16 (``--fp32`` to keep them) and prints the file's
+weights), drops the training-only parts (the package's one list,
+``liifgan_mm.utils.training_parts.TRAIN_ONLY``: discriminator, VGG, losses;
+the strict loader skips the same), optimizer states and the message hub,
+stores floats as fp16 (``--fp32`` to keep them) and prints the file's
 sha256. mmengine's ``load_checkpoint`` loads it into an fp32 model as usual
 (``mim test --checkpoint``, ``tools/benchmark_table.py``). The model variant
 recorded by ``SafeCheckpointHook`` is kept. An existing ``dst`` is replaced
@@ -28,15 +30,16 @@ def publish(src, dst, fp16=True, discriminator=False):
 
     from liifgan_compat.checkpoint import allow_mmengine_checkpoints
     allow_mmengine_checkpoints()  # mmengine's message hub, weights_only
+    from liifgan_mm.utils.checkpoint_loading import without_training_parts
+    from liifgan_mm.utils.training_parts import top_part
     ckpt = torch.load(src, map_location='cpu', weights_only=True)
-    keep = ('generator.', 'discriminator.') if discriminator else (
-        'generator.', )
-    state = {
-        k: (v.half() if fp16 and v.is_floating_point() else v)
-        for k, v in ckpt['state_dict'].items() if k.startswith(keep)
-    }
-    if not state:
+    # the package's one list of training-only parts (TRAIN_ONLY)
+    state = without_training_parts(
+        ckpt['state_dict'], keep=('discriminator', ) if discriminator else ())
+    if not any(top_part(k) == 'generator' for k in state):
         raise ValueError(f'{src}: no generator.* weights')
+    state = {k: (v.half() if fp16 and v.is_floating_point() else v)
+             for k, v in state.items()}
     meta = {k: ckpt.get('meta', {}).get(k)
             for k in ('iter', 'epoch', 'seed', 'model_variant')
             if k in ckpt.get('meta', {})}

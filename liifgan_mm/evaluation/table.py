@@ -116,6 +116,29 @@ def _label(row):
         f'{row.method} [{row.source}]'
 
 
+# a marked cell's style, applied in this order (bold = best, † or red =
+# best GAN), on our rows only
+_MD_MARKS = (('best', '**{}**'.format), ('best_gan', '{}†'.format))
+_TEX_MARKS = (('best_gan', r'\textcolor{{red}}{{{}}}'.format),
+              ('best', r'\textbf{{{}}}'.format))
+
+
+def _cells(row, metric, scales, marks, styles):
+    """``row``'s values of ``metric`` at ``scales`` as text (N/A where it
+    has none), styled by the ``marks`` of :func:`best_marks`."""
+    cells = []
+    for s in scales:
+        v = row.get(metric, s)
+        text = 'N/A' if v is None else fmt(v)
+        tags = marks.get((row.method, metric, s), ())
+        if row.source == 'ours':
+            for tag, style in styles:
+                if tag in tags:
+                    text = style(text)
+        cells.append(text)
+    return cells
+
+
 def to_markdown(rows, scales, reference=None, title=None, note=None):
     """Markdown table: bold = best, † = best GAN (the paper's red)."""
     marks = best_marks(rows, scales)
@@ -125,15 +148,7 @@ def to_markdown(rows, scales, reference=None, title=None, note=None):
         '|:--|:--|' + '--:|' * len(scales)]
     for row in _ordered(rows, reference):
         for m in METRICS:
-            cells = []
-            for s in scales:
-                v, tags = row.get(m, s), marks.get((row.method, m, s), ())
-                text = 'N/A' if v is None else fmt(v)
-                if row.source == 'ours' and 'best' in tags:
-                    text = f'**{text}**'
-                if row.source == 'ours' and 'best_gan' in tags:
-                    text += '†'
-                cells.append(text)
+            cells = _cells(row, m, scales, marks, _MD_MARKS)
             lines.append(f'| {_label(row)} | {m}{ARROW[HIGHER_IS_BETTER[m]]}'
                          f' | ' + ' | '.join(cells) + ' |')
     foot = ['**Bold**: best of the column; †: best among GAN models (red '
@@ -169,15 +184,7 @@ def to_latex(rows, scales, reference=None, caption=None):
             name = _tex(_label(row)) if j == 0 else ''
             if name and row.source != 'ours':
                 name = f'\\textit{{{name}}}'
-            cells = []
-            for s in scales:
-                v, tags = row.get(m, s), marks.get((row.method, m, s), ())
-                text = 'N/A' if v is None else fmt(v)
-                if row.source == 'ours' and 'best_gan' in tags:
-                    text = f'\\textcolor{{red}}{{{text}}}'
-                if row.source == 'ours' and 'best' in tags:
-                    text = f'\\textbf{{{text}}}'
-                cells.append(text)
+            cells = _cells(row, m, scales, marks, _TEX_MARKS)
             arrow = r'$\uparrow$' if HIGHER_IS_BETTER[m] else r'$\downarrow$'
             lines.append(f'{name} & {m}{arrow} & ' + ' & '.join(cells) +
                          r' \\')

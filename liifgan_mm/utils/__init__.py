@@ -6,6 +6,9 @@
   dropping them from a model config;
 - :mod:`.output_size`: one scale, a scale per axis or an exact size turned
   into an exact output ``(H, W)``;
+- :mod:`.test_sets`: the test bases' loaders and metrics (DIV2K,
+  CelebA-HQ), one builder that ``configs/liifgan/_base_/`` call;
+- :mod:`.benchmark_setup`: the benchmark tools' start-up and timing;
 - :mod:`.setup_env`: ``register_all_modules``, as every OpenMMLab package
   has one (``mmengine.hub.get_model('liifgan_mm::...')`` calls
   ``liifgan_mm.utils.register_all_modules``).

@@ -16,7 +16,7 @@ import re
 
 import torch
 
-from .training_parts import TRAIN_ONLY
+from .training_parts import TRAIN_ONLY, top_part
 from .variant import META_KEY, model_variant, variant_mismatch
 
 _FIRST = 3  # keys named in an error
@@ -44,6 +44,15 @@ def state_dict_of(checkpoint):
             torch.is_tensor(v) for v in checkpoint.values()):
         return checkpoint
     raise ValueError('not a model checkpoint (no state_dict)')
+
+
+def without_training_parts(state, keep=()):
+    """``state`` with DDP's wrapper parts unwrapped (:func:`unwrap_key`) and
+    the training-only parts (:data:`~.training_parts.TRAIN_ONLY`) dropped,
+    but those named in ``keep`` (e.g. ``('discriminator', )``)."""
+    drop = set(TRAIN_ONLY) - set(keep)
+    state = ((unwrap_key(k), v) for k, v in state.items())
+    return {k: v for k, v in state if top_part(k) not in drop}
 
 
 def _names(keys):

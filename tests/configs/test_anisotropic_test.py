@@ -87,6 +87,8 @@ def test_test_bases_take_per_axis_scales_and_sizes(mm, rng):
     import runpy
     import numpy as np
     from mmengine.dataset import Compose
+
+    from liifgan_mm.utils.test_sets import scale_name
     base = REPO / 'configs/liifgan/_base_'
     div2k = runpy.run_path(str(base / 'liif-edsr_div2k-continuous-test.py'))
     gt = rng.integers(0, 255, (97, 83, 3), np.uint8)
@@ -94,9 +96,9 @@ def test_test_bases_take_per_axis_scales_and_sizes(mm, rng):
     out = Compose(steps)(dict(gt=gt))
     assert out['img'].shape[:2] == (30, 17)
     assert out['gt'].shape[:2] == (96, 80)
-    assert div2k['_name']((3.2, 4.7)) == 'x3.2x4.7'
-    assert div2k['_name'](4.5) == 'x4.5'
-    assert div2k['_metrics']((3.2, 4.7))[0]['crop_border'] == 5 + 6
+    assert scale_name((3.2, 4.7)) == 'x3.2x4.7'
+    assert scale_name(4.5) == 'x4.5'
+    assert div2k['_shave']((3.2, 4.7)) == 5 + 6
     celeba = runpy.run_path(str(base / 'celebahq-continuous-test.py'))
     for scale, size in (((3.2, 4.7), (205, 301)),
                         (dict(size=(96, 160)), (96, 160)), (2, (128, 128))):
@@ -105,4 +107,4 @@ def test_test_bases_take_per_axis_scales_and_sizes(mm, rng):
                                                   np.uint8)))
         assert out['img'].shape[:2] == (64, 64)
         assert out['gt'].shape[:2] == size
-    assert celeba['_celebahq_name'](dict(size=(96, 160))) == '96x160'
+    assert scale_name(dict(size=(96, 160))) == '96x160'

@@ -14,6 +14,14 @@
 #   test_dataloader = _base_.celebahq_test_dataloader   (etc.)
 # An entry is s, (sh, sw) (target round(64 * sh) x round(64 * sw)) or
 # dict(size=(H, W)) (that exact target from the 64 x 64 input).
+# Loaders and metrics: liifgan_mm.utils.test_sets, the one builder of both
+# test bases. No base of its own: `_base_ = []` stands before the import so
+# that mmengine reads this as a plain config (one whose first statement
+# imports a package it reads as a lazy-import config).
+_base_ = []
+from liifgan_mm.utils.test_sets import (image_loader, per_scale_test,  # noqa
+                                        sr_metrics)
+
 celebahq_scales = [2, 3, 4, 4.5, 5, 5.5, 6, 6.5, 7]
 celebahq_root = 'data/CelebA-HQ/test'
 celebahq_input_size = 64
@@ -26,14 +34,6 @@ def _celebahq_target(scale):  # (H, W)
     if isinstance(scale, (list, tuple)):
         return round(n * scale[0]), round(n * scale[1])
     return round(n * scale), round(n * scale)
-
-
-def _celebahq_name(scale):  # metric prefix: x4, x3.2x4.7, 96x160
-    if isinstance(scale, dict):
-        return '{}x{}'.format(*scale['size'])
-    if isinstance(scale, (list, tuple)):
-        return 'x' + 'x'.join(f'{float(s):g}' for s in scale)
-    return f'x{scale}'
 
 
 def _celebahq_pipeline(scale):
@@ -50,32 +50,10 @@ def _celebahq_pipeline(scale):
     ]
 
 
-def _celebahq_loader(scale):
-    return dict(
-        num_workers=2,
-        persistent_workers=False,
-        drop_last=False,
-        sampler=dict(type='DefaultSampler', shuffle=False),
-        dataset=dict(
-            type='BasicImageDataset',
-            metainfo=dict(dataset_type='celebahq', task_name='sisr'),
-            data_root=celebahq_root,
-            data_prefix=dict(gt=''),
-            pipeline=_celebahq_pipeline(scale)))
-
-
-def _celebahq_metrics(prefix=None, lpips=False):
-    return [
-        dict(type='PSNR', crop_border=0, prefix=prefix),
-        dict(type='SSIM', crop_border=0, prefix=prefix),
-    ] + ([dict(type='LPIPS', net='alex', prefix=prefix)] if lpips else [])
-
-
-celebahq_val_dataloader = _celebahq_loader(4)
-celebahq_val_evaluator = dict(
-    type='Evaluator', metrics=_celebahq_metrics('CelebAHQx4', lpips=True))
-celebahq_test_dataloader = [_celebahq_loader(s) for s in celebahq_scales]
-celebahq_test_evaluator = [
-    _celebahq_metrics('CelebAHQ' + _celebahq_name(s), lpips=True)
-    for s in celebahq_scales
-]
+celebahq_val_dataloader = image_loader('celebahq', celebahq_root,
+                                       _celebahq_pipeline(4))
+celebahq_val_evaluator = dict(type='Evaluator',
+                              metrics=sr_metrics('CelebAHQx4'))
+celebahq_test_dataloader, celebahq_test_evaluator = per_scale_test(
+    celebahq_scales, 'CelebAHQ', 'celebahq', celebahq_root,
+    _celebahq_pipeline)

@@ -9,6 +9,11 @@
 # tools/benchmark_table.py.
 # LIIF-GAN configs inherit stock mmagic LIIF through this file.
 _base_ = 'mmagic::liif/liif-edsr-norm_c64b16_1xb16-1000k_div2k.py'
+# Loaders and metrics: liifgan_mm.utils.test_sets, the one builder of both
+# test bases (imported after `_base_`: mmengine reads a config whose first
+# statement imports a package as a lazy-import config).
+from liifgan_mm.utils.test_sets import (image_loader, per_scale_test,  # noqa
+                                        sr_metrics)
 
 # A test scale is s (both axes) or (sh, sw) (height, width; per axis:
 # h = floor(H / sh), w = floor(W / sw), GT cropped to round(h * sh) x
@@ -29,43 +34,20 @@ def _pipeline(scale):
     ]
 
 
-def _name(scale):  # metric prefix: x4, x4.5, x3.2x4.7
-    if isinstance(scale, (list, tuple)):
-        return 'x' + 'x'.join(f'{float(s):g}' for s in scale)
-    return f'x{scale}'
-
-
-def _loader(scale):
-    return dict(
-        num_workers=2,
-        persistent_workers=False,
-        drop_last=False,
-        sampler=dict(type='DefaultSampler', shuffle=False),
-        dataset=dict(
-            type='BasicImageDataset',
-            metainfo=dict(dataset_type='div2k', task_name='sisr'),
-            data_root=test_root,
-            data_prefix=dict(gt=''),
-            pipeline=_pipeline(scale)))
-
-
-def _metrics(scale, prefix=None, lpips=False):
+def _shave(scale):  # ceil(scale) + 6, of the larger axis scale
     scale = max(scale) if isinstance(scale, (list, tuple)) else scale
-    shave = int(-(-scale // 1)) + 6  # ceil(scale) + 6
-    return [
-        dict(type='PSNR', crop_border=shave, prefix=prefix),
-        dict(type='SSIM', crop_border=shave, prefix=prefix),
-    ] + ([dict(type='LPIPS', net='alex', prefix=prefix)] if lpips else [])
+    return int(-(-scale // 1)) + 6
 
 
-val_dataloader = dict(_delete_=True, **_loader(4))
+val_dataloader = dict(_delete_=True, **image_loader('div2k', test_root,
+                                                    _pipeline(4)))
 # Metric names carry the data set and scale, as mmagic's LIIF
 # (`DIV2Kx4/PSNR`). Validation: PSNR/SSIM/LPIPS; the best checkpoint by PSNR
 # here, by LPIPS (lower is better) in the GAN configs (`gan_best`).
 val_evaluator = dict(_delete_=True, type='Evaluator',
-                     metrics=_metrics(4, 'DIV2Kx4', lpips=True))
+                     metrics=sr_metrics('DIV2Kx4', _shave(4)))
 # the same validation on the photo set's val crops (the photo configs)
-photos_val_metrics = _metrics(4, 'Photosx4', lpips=True)
+photos_val_metrics = sr_metrics('Photosx4', _shave(4))
 l1_best = dict(save_best='DIV2Kx4/PSNR', rule='greater')
 gan_best = dict(save_best='DIV2Kx4/LPIPS', rule='less')
 test_cfg = dict(type='MultiTestLoop')
@@ -76,10 +58,8 @@ default_hooks = dict(checkpoint=dict(out_dir=None, **l1_best))
 # validation, every test image.
 vis_hook = dict(type='PerScaleVisualizationHook', max_images=dict(val=4))
 custom_hooks = [vis_hook]
-test_dataloader = [_loader(s) for s in test_scales]
-test_evaluator = [
-    _metrics(s, 'DIV2K' + _name(s), lpips=True) for s in test_scales
-]
+test_dataloader, test_evaluator = per_scale_test(
+    test_scales, 'DIV2K', 'div2k', test_root, _pipeline, _shave)
 # mmagic's inferencer (mmagic.apis.inferencers, 'Image Super-Resolution')
 # runs this on one image: the output is set by SetOutputSize's scale (s or
 # (sh, sw)) or size ((H, W)); liifgan_mm.apis.inference_config sets it.
