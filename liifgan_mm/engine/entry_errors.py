@@ -42,14 +42,22 @@ def _in_mmengine(filename, module):
     return filename.replace(osp.sep, '/').endswith(f'mmengine/{module}')
 
 
+def _concerns(filename, work_dir):
+    """Is ``filename`` the work_dir, inside it or a folder above it?"""
+    if not filename:
+        return False
+    a, b = osp.abspath(str(filename)), osp.abspath(work_dir)
+    return osp.commonpath([a, b]) in (a, b)
+
+
 def _work_dir_message(exc, frames):
     for name, filename, local in frames:
         if name == '__init__' and _in_mmengine(filename, 'runner/runner.py'):
             runner = local.get('self')
             work_dir = getattr(runner, '_work_dir', None) \
                 or local.get('work_dir')
-            if not work_dir:
-                return None
+            if not work_dir or not _concerns(exc.filename, work_dir):
+                return None  # e.g. a weight file the model reads
             why = work_dir_problem(work_dir) or \
                 f'{exc.strerror or exc} ({exc.filename})'
             return f'cannot use work_dir {osp.abspath(work_dir)}: {why}'

@@ -135,3 +135,16 @@ def test_only_the_train_and_test_scripts_get_the_hook(monkeypatch):
     assert entry_errors.install(mmagic_tool('test.py'))
     assert sys.excepthook.liifgan_one_line
     assert not entry_errors.install(mmagic_tool('train.py'))  # once
+
+
+def test_other_errors_keep_their_traceback(mm, tmp_path, monkeypatch):
+    """A file the model reads while the runner is built is not the
+    work_dir's fault: no line, the traceback stays."""
+    from mmengine.runner import Runner
+
+    def missing_weights(self, model):
+        raise FileNotFoundError(2, 'No such file', str(tmp_path / 'vgg.pth'))
+
+    monkeypatch.setattr(Runner, 'build_model', missing_weights)
+    assert _raised(lambda: Runner(model=dict(type='X'),
+                                  work_dir=str(tmp_path / 'w'))) is None
