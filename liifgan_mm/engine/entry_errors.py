@@ -14,7 +14,10 @@ liifgan_mm``, only when the running script is one of those two) sets a
   not writable*, */a, above it, is a file ...*);
 - a ``TypeError`` from mmengine's ``build_from_cfg`` for a key the class
   does not take (a hook, a loop): *default_hooks.logger (LoggerHook):
-  unknown argument intervl (did you mean interval?)*.
+  unknown argument intervl (did you mean interval?)*;
+- the training-data check's error (:class:`CheckedImageDataset`: bad or
+  too small images, a symlink loop, no images), raised when ``train()``
+  builds the data loader: its message as it is.
 
 Every other exception keeps its traceback (the previous hook is called).
 """
@@ -98,10 +101,24 @@ def _argument_message(exc, frames):
     return None
 
 
+def _data_check_message(exc, frames):
+    """The training-data check's own message (bad images, a symlink loop,
+    an empty folder), raised when the data loader is built."""
+    name, filename, _ = frames[-1] if frames else ('', '', None)
+    if name == 'load_data_list' and filename.replace(osp.sep, '/').endswith(
+            'liifgan_mm/datasets/checked_image_dataset.py'):
+        return str(exc)
+    return None
+
+
 def one_line(exc):
     """The one-line message for ``exc`` (with its ``__traceback__``), or
     None when it is not one of the errors this module knows."""
     frames = list(_frames(exc.__traceback__))
+    if isinstance(exc, (ValueError, FileNotFoundError)):
+        msg = _data_check_message(exc, frames)
+        if msg:
+            return msg
     if isinstance(exc, OSError):
         return _work_dir_message(exc, frames)
     if isinstance(exc, TypeError):
