@@ -22,6 +22,7 @@ Example::
 """  # noqa: E501
 import argparse
 import csv
+import io
 import os
 import os.path as osp
 import sys
@@ -101,25 +102,33 @@ def sweep(up, images, alphas, scale, protocol, metrics, progress):
     return per, first
 
 
-def write_csv(per, out):
+def _csv_text(fields, rows):
+    buf = io.StringIO(newline='')
+    w = csv.DictWriter(buf, fields)
+    w.writeheader()
+    w.writerows(rows)
+    return buf.getvalue()
+
+
+def write_csv(per, out, overwrite=True):
+    """The two CSVs, each complete or absent (temporary file + rename);
+    without ``overwrite`` a file another run wrote meanwhile is kept."""
+    from liifgan_mm.utils.atomic_write import write_atomic
     means = []
     for a, recs in per.items():
         means.append(dict(alpha=a, **{
             k: sum(r[k] for r in recs) / len(recs)
             for k in ('PSNR', 'SSIM', 'LPIPS')}))
-    with open(osp.join(out, 'alpha_sweep.csv'), 'w', newline='') as f:
-        w = csv.DictWriter(f, ['alpha', 'PSNR', 'SSIM', 'LPIPS'])
-        w.writeheader()
-        w.writerows(means)
-    with open(osp.join(out, 'alpha_sweep_images.csv'), 'w', newline='') as f:
-        w = csv.DictWriter(f, ['alpha', 'image', 'PSNR', 'SSIM', 'LPIPS'])
-        w.writeheader()
-        w.writerows(dict(alpha=a, **r) for a, recs in per.items()
-                    for r in recs)
+    write_atomic(osp.join(out, 'alpha_sweep.csv'), _csv_text(
+        ['alpha', 'PSNR', 'SSIM', 'LPIPS'], means), overwrite)
+    write_atomic(osp.join(out, 'alpha_sweep_images.csv'), _csv_text(
+        ['alpha', 'image', 'PSNR', 'SSIM', 'LPIPS'],
+        [dict(alpha=a, **r) for a, recs in per.items() for r in recs]),
+        overwrite)
     return means
 
 
-def plot_curve(means, path, title):
+def plot_curve(means, path, title, overwrite=True):
     import matplotlib
     matplotlib.use('Agg')
     import matplotlib.pyplot as plt
@@ -135,11 +144,12 @@ def plot_curve(means, path, title):
     ax.set_title(title, fontsize=9)
     ax.grid(alpha=0.3)
     fig.tight_layout()
-    fig.savefig(path, dpi=120)
+    from liifgan_mm.utils.atomic_write import save_figure
+    save_figure(fig, path, overwrite, dpi=120)
     plt.close(fig)
 
 
-def plot_crops(gt, preds, per, side, path):
+def plot_crops(gt, preds, per, side, path, overwrite=True):
     """GT and each alpha's prediction, the same centred crop."""
     import matplotlib
     matplotlib.use('Agg')
@@ -159,7 +169,8 @@ def plot_crops(gt, preds, per, side, path):
         ax.set_title(label, fontsize=7)
         ax.axis('off')
     fig.tight_layout()
-    fig.savefig(path, dpi=120)
+    from liifgan_mm.utils.atomic_write import save_figure
+    save_figure(fig, path, overwrite, dpi=120)
     plt.close(fig)
 
 
@@ -201,11 +212,16 @@ def main(argv=None):
         per, (gt, preds) = sweep(up, images, args.alphas, args.scale,
                                  args.protocol, ImageMetrics(device=device),
                                  progress)
-    means = write_csv(per, args.out)
     title = (f'{osp.basename(args.config)}\nx{args.scale:g}, '
              f'{len(images)} images ({args.protocol})')
-    plot_curve(means, osp.join(args.out, 'perception_distortion.png'), title)
-    plot_crops(gt, preds, per, args.crop, osp.join(args.out, 'crops.png'))
+    try:  # without --overwrite, files another run wrote meanwhile stay
+        means = write_csv(per, args.out, args.overwrite)
+        plot_curve(means, osp.join(args.out, 'perception_distortion.png'),
+                   title, args.overwrite)
+        plot_crops(gt, preds, per, args.crop,
+                   osp.join(args.out, 'crops.png'), args.overwrite)
+    except OSError as e:
+        sys.exit(f'alpha_sweep.py: error: {e}')
     for m in means:
         print(f"alpha {m['alpha']:<4g} PSNR {m['PSNR']:.2f}  "
               f"SSIM {m['SSIM']:.4f}  LPIPS {m['LPIPS']:.4f}")

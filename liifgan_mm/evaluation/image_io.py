@@ -14,12 +14,13 @@ Shared by the table tool (:mod:`.benchmark`) and the inference tools
 import glob
 import os
 import os.path as osp
-import tempfile
 import warnings
 
 import cv2
 import mmcv
 import numpy as np
+
+from liifgan_mm.utils.atomic_write import write_atomic
 
 # what load_image decodes (cv2), compared case-insensitively
 READ_EXTENSIONS = ('.png', '.jpg', '.jpeg', '.jpe', '.bmp', '.dib', '.tif',
@@ -136,43 +137,7 @@ def save_png(path, img, overwrite=True):
     ok, data = cv2.imencode('.png', np.ascontiguousarray(img[..., ::-1]))
     if not ok:
         raise ValueError(f'{path}: cannot encode a {img.shape} image as PNG')
-    folder = osp.dirname(path) or '.'
-    os.makedirs(folder, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f'.{osp.basename(path)}.',
-                               suffix='.tmp', dir=folder)
-    try:
-        with os.fdopen(fd, 'wb') as f:
-            f.write(data.tobytes())
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o666 & ~_umask())
-        if overwrite:
-            os.replace(tmp, path)
-        else:
-            _publish_new(tmp, path)
-    finally:
-        if osp.lexists(tmp):
-            os.remove(tmp)
-
-
-def _umask():
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def _publish_new(tmp, path):
-    """Give ``tmp`` the name ``path`` unless ``path`` exists (atomic where
-    the file system has hard links)."""
-    try:
-        os.link(tmp, path)  # EEXIST when another writer got there first
-    except FileExistsError:
-        raise FileExistsError(f'{path} exists (another run wrote it?): '
-                              'not replaced') from None
-    except OSError:  # no hard links here (e.g. FAT): check, then rename
-        if osp.lexists(path):
-            raise FileExistsError(f'{path} exists: not replaced') from None
-        os.replace(tmp, path)
+    write_atomic(path, data.tobytes(), overwrite)
 
 
 def collect_inputs(items):

@@ -9,6 +9,8 @@ import mmcv
 import numpy as np
 from matplotlib.figure import Figure
 
+from liifgan_mm.utils.atomic_write import save_figure
+
 from .continuous_protocol import scale_name
 from .image_metrics import HIGHER_IS_BETTER
 
@@ -52,8 +54,7 @@ def plot_vs_scale(rows, scales, metric, path, reference=None, title=None):
         ax.set_title(title)
     ax.legend(fontsize=7, ncol=2)
     fig.tight_layout()
-    fig.savefig(path)
-    return path
+    return save_figure(fig, path)  # complete or absent
 
 
 def crop_grid(crop_rows, scales, path, tile=None):
@@ -96,5 +97,4 @@ def crop_grid(crop_rows, scales, path, tile=None):
             if j == 0:
                 ax.set_ylabel(label, fontsize=8)
     fig.tight_layout(pad=0.3)
-    fig.savefig(path)
-    return path
+    return save_figure(fig, path)  # complete or absent

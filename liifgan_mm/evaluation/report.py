@@ -1,7 +1,9 @@
-"""Write the benchmark's files: table.{csv,md,tex} and the PNG figures."""
+"""Write the benchmark's files: table.{csv,md,tex} and the PNG figures,
+each through a temporary file and a rename (complete or absent)."""
 import os
 import os.path as osp
 
+from liifgan_mm.utils.atomic_write import write_atomic
 from . import table as T
 from .paper_reference import PAPER_CSV, PAPER_SOURCE
 from .plots import crop_grid, plot_vs_scale
@@ -51,14 +53,14 @@ def write_report(results, out_dir, scales, reference=None, latex=False,
         note = '\n'.join(filter(None, [note, f'Reference: {ref_source}.']))
     paths = dict(csv=osp.join(out_dir, 'table.csv'),
                  md=osp.join(out_dir, 'table.md'))
-    with open(paths['csv'], 'w') as f:
-        f.write(T.to_csv(rows, scales))
-    with open(paths['md'], 'w') as f:
-        f.write(T.to_markdown(rows, scales, ref_rows, title, note))
+    # each file complete or absent (rewritten on every run, by design)
+    write_atomic(paths['csv'], T.to_csv(rows, scales))
+    write_atomic(paths['md'],
+                 T.to_markdown(rows, scales, ref_rows, title, note))
     if latex:
         paths['tex'] = osp.join(out_dir, 'table.tex')
-        with open(paths['tex'], 'w') as f:
-            f.write(T.to_latex(rows, scales, ref_rows, caption=title))
+        write_atomic(paths['tex'],
+                     T.to_latex(rows, scales, ref_rows, caption=title))
     for metric in CURVES:
         paths[f'{metric.lower()}_png'] = plot_vs_scale(
             rows, scales, metric,

@@ -26,8 +26,6 @@ arguments, registered in mmagic's ``HOOKS``):
 
 Non-local back ends (``backend_args``) fall back to mmengine's behaviour.
 """
-import difflib
-import inspect
 import os
 import os.path as osp
 from collections import deque
@@ -38,6 +36,7 @@ from mmengine.hooks import CheckpointHook
 from mmengine.runner import BaseLoop
 
 from mmagic.registry import HOOKS
+from liifgan_mm.utils.arguments import accepted_names, unknown_arguments
 from liifgan_mm.utils.variant import META_KEY, model_variant
 from . import work_dir_guard as guard
 from .checkpoint_layout import bare_model, unwrapped_state, wrapped_parts
@@ -96,14 +95,10 @@ class SafeCheckpointHook(CheckpointHook):
     weights check and process-count-independent keys (see module doc)."""
 
     def __init__(self, *args, **kwargs):
-        known = set(inspect.signature(CheckpointHook.__init__).parameters)
-        unknown = sorted(set(kwargs) - known)
-        if unknown:  # mmengine's hook would pass them to the first save
-            hints = [difflib.get_close_matches(k, known, 1) for k in unknown]
-            raise guard.Refused(
-                'default_hooks.checkpoint: unknown argument ' + ', '.join(
-                    f'{k}' + (f' (did you mean {h[0]}?)' if h else '')
-                    for k, h in zip(unknown, hints)))
+        # mmengine's hook would pass unknown keys on to the first save
+        unknown = unknown_arguments(kwargs, accepted_names(CheckpointHook))
+        if unknown:
+            raise guard.Refused(f'default_hooks.checkpoint: {unknown}')
         super().__init__(*args, **kwargs)
         self._lock = None
 

@@ -13,6 +13,10 @@ anything (``before_run``):
   the newest *complete* ``iter_N.pth`` instead of starting at 0;
 - :func:`check_readable`: a checkpoint to load or resume that is missing
   or torn (truncated zip) is refused in one line;
+- :func:`work_dir_problem`: why a work_dir cannot be used (a file, under
+  a file, not writable), for the one-line error of
+  :mod:`liifgan_mm.engine.entry_errors` (mmengine's ``Runner`` creates the
+  work_dir before any hook is built);
 - :func:`stop_with_parent`: a training started by ``mim train`` gets
   SIGTERM when ``mim`` dies (Linux), instead of running on as an orphan.
 
@@ -107,6 +111,22 @@ def resume_target(work_dir, folder, filename_tmpl, logger=None):
     if named:
         raise Refused(f'--resume: {last} names {named}, which is missing '
                       f'or torn, and {folder} has no complete checkpoint')
+    return None
+
+
+def work_dir_problem(work_dir):
+    """Why ``work_dir`` cannot be created or written, or None: it is a
+    file, a folder above it is a file, or the nearest existing folder is
+    not writable (``os.access``: root may write anywhere)."""
+    path = osp.abspath(work_dir)
+    probe = path
+    while not osp.exists(probe) and osp.dirname(probe) != probe:
+        probe = osp.dirname(probe)
+    where = '' if probe == path else f'{probe}, above it, '
+    if not osp.isdir(probe):
+        return f'{where or "it "}is a file, not a folder'
+    if not os.access(probe, os.W_OK | os.X_OK):
+        return f'{where or "it "}is not writable'
     return None
 
 
