@@ -15,8 +15,10 @@ from tests.models.editors.liifgan.test_warm_start import _query
 CONFIG = REPO / 'configs/liifgan/liif_edsr-c64b16_official-div2k.py'
 CONVERTED = REPO / 'checkpoints/official/liif_edsr-c64b16_official-div2k.pth'
 # bf16 vs fp32 on the 24x20 photo crop below, official weights, x2.4:
-# measured max |diff| 0.75 gray levels (0-255 output); 3 levels allowed
-BF16_TOL = 3.0
+# measured max |diff| 0.38 gray levels (0-255 output, RMS 0.09; fp32 vs
+# stock: 3e-5); 2 levels allowed (other CPUs' bf16 kernels may round
+# differently)
+BF16_TOL = 2.0
 
 
 def test_config_is_the_one_decoder_form():
