@@ -153,7 +153,8 @@ def build_model(cfg, checkpoint=None, allow_random=False):
     must match (``module.`` wrapper prefixes understood), training-only
     keys are skipped, anything else raises naming the config. A
     ``LIIFGAN`` model also loads a stock mmagic LIIF checkpoint (its
-    ``imnet`` as decoder 1: :mod:`~liifgan_mm.models.editors.liifgan.from_liif`).
+    ``imnet`` as decoder 1:
+    :mod:`~liifgan_mm.models.editors.liifgan.from_liif`).
 
     Args:
         cfg (Config): the model's config.
