@@ -65,8 +65,10 @@ def parse_args(argv=None):
     p.add_argument('--max-images', type=int, help='first N images only')
     p.add_argument('--precision', choices=['fp32', 'bf16'],
                    help='decoding precision of the LIIF-GAN-model rows '
-                   '(model.generator.head.precision; other rows are '
-                   'unaffected); default: each config\'s (fp32)')
+                   '(model.generator.head.precision) and, for bf16, of '
+                   'stock mmagic LIIF rows (run as the same one-decoder '
+                   'LIIF-GAN network); other rows are unaffected; '
+                   'default: each config\'s (fp32)')
     p.add_argument('--lpips-net', default='alex', choices=['alex', 'vgg'])
     p.add_argument('--crop-image', help='image of the crop grid '
                    '(default: the first)')
@@ -94,14 +96,27 @@ def parse_args(argv=None):
 
 
 def set_precision(specs, precision):
-    """Names of the rows whose decoding precision is set (LIIF-GAN
-    models: ``model.type == 'LIIFGAN'``); their ``cfg_options`` get it."""
+    """Names of the rows whose decoding precision is set; their
+    ``cfg_options`` get it. LIIF-GAN models (``model.type == 'LIIFGAN'``):
+    ``model.generator.head.precision``. Stock mmagic LIIF rows, for any
+    precision but fp32 (their default path stays mmagic's own model): the
+    model becomes the same network as a one-decoder ``LIIFGANEDSRNet``
+    (:mod:`liifgan_mm.models.editors.liifgan.from_liif`), which has it."""
+    from liifgan_mm.models.editors.liifgan.from_liif import (
+        is_stock_liif, liifgan_config_of_liif)
     names = []
     for spec in specs:
-        if spec.config and spec.load_config().model.type == 'LIIFGAN':
-            spec.cfg_options = dict(spec.cfg_options, **{
-                'model.generator.head.precision': precision})
-            names.append(spec.name)
+        model = spec.load_config().model if spec.config else {}
+        if model.get('type') == 'LIIFGAN':
+            opts = {'model.generator.head.precision': precision}
+        elif is_stock_liif(model) and precision != 'fp32':
+            opts = {'model': dict(liifgan_config_of_liif(
+                model.to_dict(), precision), _delete_=True)}
+        else:
+            continue
+        spec.cfg_options = dict(spec.cfg_options, **opts)
+        names.append(spec.name if 'model' not in opts else
+                     f'{spec.name} (mmagic LIIF run as LIIFGANEDSRNet)')
     return names
 
 

@@ -27,10 +27,10 @@ from mmagic.structures import DataSample
 from mmagic.utils import register_all_modules
 
 from liifgan_mm.models.editors.liifgan import LIIFGAN
+from liifgan_mm.models.editors.liifgan.from_liif import liifgan_state_of_liif
 from liifgan_mm.utils.checkpoint_loading import load_strict
 from liifgan_mm.utils.training_parts import drop_training_parts
 from .continuous_protocol import bicubic_resize, fixed_scale_upsample
-
 
 
 def supports_scale(kind, model_scale, scale):
@@ -151,7 +151,10 @@ def build_model(cfg, checkpoint=None, allow_random=False):
     ``init_cfg`` is dropped (no download). Loading is
     :func:`~liifgan_mm.utils.checkpoint_loading.load_strict`: every key of the built model
     must match (``module.`` wrapper prefixes understood), training-only
-    keys are skipped, anything else raises naming the config.
+    keys are skipped, anything else raises naming the config. A
+    ``LIIFGAN`` model also loads a stock mmagic LIIF checkpoint (its
+    ``imnet`` as decoder 1:
+    :mod:`~liifgan_mm.models.editors.liifgan.from_liif`).
 
     Args:
         cfg (Config): the model's config.
@@ -174,8 +177,10 @@ def build_model(cfg, checkpoint=None, allow_random=False):
     model_cfg.generator.pop('init_cfg', None)
     model_cfg.generator.pop('warm_start', None)
     model = MODELS.build(model_cfg)
-    if checkpoint:
-        load_strict(model, checkpoint, name)
+    if checkpoint:  # a LIIFGAN model also takes a stock LIIF's keys
+        rename = liifgan_state_of_liif if isinstance(model, LIIFGAN) \
+            else None
+        load_strict(model, checkpoint, name, rename)
     else:
         warnings.warn(f'{name}: no checkpoint given: RANDOM weights '
                       '(fine for tests, meaningless numbers)')

@@ -61,7 +61,7 @@ def _names(keys):
     return ', '.join(keys[:_FIRST]) + more
 
 
-def load_strict(model, checkpoint, config='the config'):
+def load_strict(model, checkpoint, config='the config', rename=None):
     """Load ``checkpoint`` into ``model`` or raise naming what does not fit.
 
     Args:
@@ -69,6 +69,10 @@ def load_strict(model, checkpoint, config='the config'):
         checkpoint (str): path of an mmengine checkpoint (or a plain state
             dict file).
         config (str): the config's name, for messages.
+        rename (callable, optional): ``state -> state``, applied to the
+            checkpoint's (unwrapped) state dict before it is compared
+            (another layout of the same network, e.g. a stock LIIF's keys
+            for a one-decoder LIIF-GAN generator).
 
     Raises:
         FileNotFoundError: no such file.
@@ -90,6 +94,8 @@ def load_strict(model, checkpoint, config='the config'):
     if msg:
         raise ValueError(msg)
     state = {unwrap_key(k): v for k, v in state.items()}
+    if rename is not None:
+        state = rename(state)
     expected = model.state_dict()
     state = {k: v for k, v in state.items()
              if k in expected or k.split('.', 1)[0] not in TRAIN_ONLY}

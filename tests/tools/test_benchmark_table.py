@@ -113,3 +113,26 @@ def test_precision_set_on_liifgan_rows_only(mm):
     assert specs[1].load_config().model.generator.head.precision == 'bf16'
     assert specs[1].signature() != before
     assert not specs[2].cfg_options
+
+
+def test_bf16_reaches_stock_liif_rows_fp32_leaves_them(mm):
+    """A stock mmagic LIIF row (the official LIIF) runs as the same
+    one-decoder LIIFGAN network in bf16; with fp32 it stays mmagic's."""
+    from liifgan_mm.evaluation.row_spec import parse_row
+    from liifgan_mm.evaluation.upsamplers import describe_row
+    tool = load_tool('benchmark_table')
+    row = ('LIIF=configs/liifgan/liif_edsr-c64b16_official-div2k.py:'
+           'checkpoints/official/liif_edsr-c64b16_official-div2k.pth')
+    stock = parse_row(row)
+    assert tool.set_precision([stock], 'fp32') == []
+    assert not stock.cfg_options
+    spec = parse_row(row)
+    before = spec.signature()
+    assert tool.set_precision([spec], 'bf16') == [
+        'LIIF (mmagic LIIF run as LIIFGANEDSRNet)']
+    model = spec.load_config().model
+    assert model.type == 'LIIFGAN' and 'imnet' not in model.generator
+    assert model.generator.head.precision == 'bf16'
+    assert model.generator.head.dual is False
+    assert describe_row(spec) == ('continuous', None)
+    assert not spec.is_gan() and spec.signature() != before
