@@ -28,7 +28,6 @@ import os.path as osp
 import sys
 
 PAPER_SCALES = (2, 3, 4, 4.5, 5, 5.5, 6, 6.5, 7)  # = continuous_protocol's
-MAX_SCALE = 100  # LIIF's out-of-distribution scales go to x30
 
 PROTOCOL_NOTE = dict(
     div2k='Protocol (LIIF, DIV2K): input = bicubic(GT) at floor(H/s) x '
@@ -86,8 +85,11 @@ def parse_args(argv=None):
     args = p.parse_args(argv)
     if not args.row and not args.rows:
         p.error('give at least one --row or --rows')
-    if not all(0 < s <= MAX_SCALE for s in args.scales):  # NaN fails too
-        p.error(f'--scales must be in (0, {MAX_SCALE}]: {args.scales}')
+    from liifgan_mm.utils.cli_checks import scale_list
+    try:  # after parsing: --help imports nothing heavy
+        scale_list(args.scales)
+    except ValueError as e:
+        p.error(str(e))
     if args.max_images is not None and args.max_images < 1:
         p.error('--max-images must be at least 1')
     if not osp.isdir(args.data_dir):

@@ -60,11 +60,23 @@ def parse_args(argv=None):
                    'cores, ~3.5 min with its evaluation)')
     p.add_argument('--device', default=None)
     args = p.parse_args(argv)
-    if args.max_images < 0 or args.crop < 0:
-        p.error('--max-images and --crop take 0 or a positive number')
     if not osp.isfile(args.rows):
         p.error(f'--rows: no such file: {args.rows} (the shipped models are '
                 'in a clone of the repo: git clone ... && pip install -e .)')
+    from liifgan_mm.utils import cli_checks as check
+    try:  # after parsing: --help imports nothing heavy
+        check.whole_number(args.max_images, '--max-images')
+        check.whole_number(args.crop, '--crop')
+        check.whole_number(args.iters, '--iters', minimum=1)
+        if args.scales:
+            check.scale_list(args.scales)
+        if not isinstance(check.json_file(args.rows, '--rows'), list):
+            raise ValueError(f'--rows {args.rows}: not a JSON list of rows')
+        if not osp.exists(osp.join(args.data, 'manifest.csv')):
+            check.writable_folder(args.data, '--data')  # built there
+        check.writable_folder(args.work_dir, '--work-dir')
+    except ValueError as e:
+        p.error(str(e))
     return args
 
 

@@ -11,8 +11,9 @@ cut are skipped (a ``<name>.tiles`` list per photo), tiles of photos no
 longer in SRC are removed.
 """
 import argparse
+import glob
+import os
 import os.path as osp
-import sys
 
 
 def parse_args(argv=None):
@@ -35,18 +36,23 @@ def parse_args(argv=None):
     args.dst = args.dst or args.src.rstrip('/\\') + '_sub'
     if osp.abspath(args.dst) == osp.abspath(args.src):
         p.error('dst must differ from src')
+    if not os.access(args.src, os.R_OK | os.X_OK):
+        p.error(f'src: {args.src} is not readable')
+    if not glob.glob(osp.join(glob.escape(args.src), '*.png')):
+        p.error(f'src: no PNG images in {args.src}')
+    from liifgan_mm.utils.cli_checks import writable_folder
+    try:  # after parsing: --help imports nothing heavy
+        writable_folder(args.dst, 'dst')
+    except ValueError as e:
+        p.error(str(e))
     return args
 
 
 def main(argv=None):
     args = parse_args(argv)
-    import glob
-
     from tqdm import tqdm
 
     from liifgan_mm.datasets.subimages import write_subimages
-    if not glob.glob(osp.join(args.src, '*.png')):
-        sys.exit(f'make_subimages: no PNG images in {args.src}')
     n = write_subimages(
         args.src, args.dst, crop=args.crop, step=args.step,
         progress=lambda files: tqdm(files, desc='sub-images', unit='img'))

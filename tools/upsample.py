@@ -32,8 +32,6 @@ Examples::
 """  # noqa: E501
 import argparse
 import math
-import os
-import os.path as osp
 import sys
 
 DEFAULT_MAX_PIXELS = 2**28  # = output_size.MAX_PIXELS (no heavy import)
@@ -164,47 +162,8 @@ def tag_of(target):
     if 'size' in target:
         h, w = target['size']
         return f'{w}x{h}'
-    sh, sw = (target['scale'], ) * 2 if not isinstance(
-        target['scale'], tuple) else target['scale']
-    return f'x{sh:g}' if sh == sw else f'x{sh:g}x{sw:g}'
-
-
-def output_paths(files, out, tag, overwrite=False):
-    """``{input: output path}``; raises ValueError naming both paths when
-    two inputs would write the same file (e.g. ``a/x.png`` and
-    ``b/x.jpg``), when an output is one of the inputs, or (unless
-    ``overwrite``) when an output exists already."""
-    if out.lower().endswith('.png'):
-        paths = {files[0]: out}
-    else:
-        paths, seen = {}, {}
-        for f in files:
-            stem = osp.splitext(osp.basename(f))[0]
-            path = osp.join(out, f'{stem}_{tag}.png')
-            if path in seen:
-                raise ValueError(f'{seen[path]} and {f} would both write '
-                                 f'{path}: rename one or run them separately')
-            seen[path] = paths[f] = path
-    folder = osp.dirname(next(iter(paths.values()))) or '.'
-    existing = folder
-    while not osp.exists(existing):  # the part that exists already
-        existing = osp.dirname(existing) or '.'
-    if not osp.isdir(existing):
-        raise ValueError(f'-o {out}: {existing} is not a folder')
-    if not os.access(existing, os.W_OK | os.X_OK):
-        raise ValueError(f'-o {out}: {existing} is not writable')
-    inputs = {osp.realpath(f): f for f in files}
-    for f, path in paths.items():
-        same = inputs.get(osp.realpath(path))
-        if same is not None:
-            raise ValueError(f'{path} (the output of {f}) is the input '
-                             f'{same}: not overwriting it; choose another -o')
-        if osp.isdir(path):
-            raise ValueError(f'{path} (the output of {f}) is a folder')
-        if osp.lexists(path) and not overwrite:
-            raise ValueError(f'{path} (the output of {f}) exists: pass '
-                             '--overwrite to replace it, or choose another -o')
-    return paths
+    from liifgan_mm.utils.output_size import scale_tag
+    return scale_tag(scale=target['scale'])
 
 
 def image_size(path, max_pixels=None):
@@ -251,6 +210,7 @@ def _fail(msg):
 def main(argv=None):
     """Returns the exit code: 0, 1 when some images failed."""
     args = parse_args(argv)
+    from liifgan_mm.utils.output_paths import output_paths
     from liifgan_mm.utils.output_size import output_size
     tag = tag_of(args.target)
     try:

@@ -25,7 +25,7 @@ import os.path as osp
 import sys
 
 from liifgan_compat.installed_path import importable_path
-from liifgan_mm.utils.arguments import accepted_names, unknown_arguments
+from liifgan_mm.utils.arguments import failed_build
 from .hooks.work_dir_guard import work_dir_problem
 
 SCRIPTS = ('train.py', 'test.py')
@@ -84,21 +84,13 @@ def _config_key(frames, cfg):
 
 
 def _argument_message(exc, frames):
-    if 'unexpected keyword argument' not in str(exc):
+    found = failed_build(exc)
+    if found is None:
         return None
-    for name, filename, local in reversed(frames):
-        if name == 'build_from_cfg' and _in_mmengine(
-                filename, 'registry/build_functions.py'):
-            cls, args = local.get('obj_cls'), local.get('args')
-            if not isinstance(cls, type) or args is None:
-                return None
-            unknown = unknown_arguments(args, accepted_names(cls))
-            if not unknown:
-                return None
-            key = _config_key(frames, local.get('cfg'))
-            where = f'{key} ({cls.__name__})' if key else cls.__name__
-            return f'{where}: {unknown}'
-    return None
+    cls, cfg, unknown = found
+    key = _config_key(frames, cfg)
+    where = f'{key} ({cls.__name__})' if key else cls.__name__
+    return f'{where}: {unknown}'
 
 
 def _data_check_message(exc, frames):

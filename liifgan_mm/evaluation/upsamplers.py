@@ -28,6 +28,7 @@ from mmagic.utils import register_all_modules
 
 from liifgan_mm.models.editors.liifgan import LIIFGAN
 from liifgan_mm.models.editors.liifgan.from_liif import liifgan_state_of_liif
+from liifgan_mm.utils.arguments import config_path, failed_build
 from liifgan_mm.utils.checkpoint_loading import load_strict
 from liifgan_mm.utils.training_parts import drop_training_parts
 from .continuous_protocol import bicubic_resize, fixed_scale_upsample
@@ -163,8 +164,9 @@ def build_model(cfg, checkpoint=None, allow_random=False):
             (a warning says so) instead of raising.
 
     Raises:
-        ValueError: no checkpoint and not ``allow_random``; a checkpoint
-            that does not fit.
+        ValueError: no checkpoint and not ``allow_random``; a key the
+            model's classes do not take (named, with the closest valid
+            one); a checkpoint that does not fit.
     """
     name = getattr(cfg, 'filename', None) or cfg.model.type
     if not checkpoint and not allow_random:
@@ -176,7 +178,16 @@ def build_model(cfg, checkpoint=None, allow_random=False):
     model_cfg.generator = model_cfg.generator.copy()
     model_cfg.generator.pop('init_cfg', None)
     model_cfg.generator.pop('warm_start', None)
-    model = MODELS.build(model_cfg)
+    try:
+        model = MODELS.build(model_cfg)
+    except TypeError as e:  # a key the class does not take: name it
+        found = failed_build(e)
+        if found is None:
+            raise
+        cls, sub, unknown = found
+        where = config_path(model_cfg, sub, 'model') or 'model'
+        raise ValueError(f'{name}: {where} ({cls.__name__}): {unknown}') \
+            from e
     if checkpoint:  # a LIIFGAN model also takes a stock LIIF's keys
         rename = liifgan_state_of_liif if isinstance(model, LIIFGAN) \
             else None

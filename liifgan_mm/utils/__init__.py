@@ -6,6 +6,10 @@
   dropping them from a model config;
 - :mod:`.output_size`: one scale, a scale per axis or an exact size turned
   into an exact output ``(H, W)``;
+- :mod:`.output_paths`: ``tools/upsample.py``'s output file per input,
+  checked before any work;
+- :mod:`.cli_checks`: the tools' checks of flag values and paths, made
+  after parsing (one line naming the flag);
 - :mod:`.test_sets`: the test bases' loaders and metrics (DIV2K,
   CelebA-HQ), one builder that ``configs/liifgan/_base_/`` call;
 - :mod:`.benchmark_setup`: the benchmark tools' start-up and timing;

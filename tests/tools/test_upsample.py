@@ -320,6 +320,26 @@ def test_bad_paths_one_line(tool, small, tmp_path, capsys):
         assert 'Traceback' not in err
 
 
+@pytest.mark.parametrize('option,msg', [
+    ('model.generator.encodr_tile=64', 'model.generator (LIIFGANEDSRNet): '
+     'unknown argument encodr_tile (did you mean encoder_tile?)'),
+    ('model.generator.head.alpah=0.5', 'model.generator.head '
+     '(DualImplicitHead): unknown argument alpah (did you mean alpha?)'),
+    ('model.genrator.x=1', 'model (LIIFGAN): unknown argument genrator '
+     '(did you mean generator?)'),
+])
+def test_unknown_model_key_named_with_closest(tool, small, tmp_path, capsys,
+                                              option, msg):
+    """A typo'd model key: one line naming it, where it is and the
+    closest valid key, exit code 2, not Python's TypeError."""
+    code, err = _run(tool, [str(small / 'coffee.png'), '-o',
+                            str(tmp_path / 'o'), *MODEL, '--scale', '2',
+                            '--cfg-options', option], capsys)
+    assert code == 2 and msg in err, err
+    assert 'Traceback' not in err and 'TypeError' not in err
+    assert not (tmp_path / 'o').exists()
+
+
 def test_input_header_checked_before_decoding(tool, tmp_path, capsys,
                                               monkeypatch):
     """A small PNG declaring 20000x20000 is refused from its header (never

@@ -1,0 +1,57 @@
+"""Checks of command-line values that the tools make before any work.
+
+Each raises ``ValueError`` with one line naming the flag (or file), which
+a tool passes to ``parser.error`` (exit code 2, no traceback). The tools
+import this module after ``parse_args``, so that ``--help`` imports
+nothing heavy.
+"""
+import json
+import os
+import os.path as osp
+
+from .output_size import _number
+
+MAX_SCALE = 100  # LIIF's out-of-distribution scales go to x30
+
+
+def whole_number(value, flag, minimum=0):
+    """``value`` as an int of at least ``minimum``."""
+    if isinstance(value, bool) or int(value) != value or value < minimum:
+        raise ValueError(f'{flag} must be a whole number >= {minimum}, '
+                         f'got {value}')
+    return int(value)
+
+
+def scale_list(values, flag='--scales', maximum=MAX_SCALE):
+    """Positive finite scales up to ``maximum`` (NaN, inf, 0 refused)."""
+    out = [_number(v, flag) for v in values]
+    too_big = [s for s in out if s > maximum]
+    if too_big:
+        raise ValueError(f'{flag} must be in (0, {maximum}], got '
+                         f'{too_big[0]:g}')
+    return out
+
+
+def json_file(path, flag):
+    """The content of the JSON file ``path``."""
+    if not osp.isfile(path):
+        raise ValueError(f'{flag}: no such file: {path}')
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except (OSError, UnicodeDecodeError, ValueError) as e:
+        raise ValueError(f'{flag} {path}: not readable JSON '
+                         f'({str(e).splitlines()[0][:100]})')
+
+
+def writable_folder(path, flag):
+    """Refuse a ``path`` that is a file, or that cannot be created or
+    written (the part of it that exists already decides)."""
+    existing = path
+    while not osp.exists(existing):  # the part that exists already
+        existing = osp.dirname(existing) or '.'
+    if not osp.isdir(existing):
+        raise ValueError(f'{flag} {path}: {existing} is not a folder')
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise ValueError(f'{flag} {path}: {existing} is not writable')
+    return path
