@@ -65,7 +65,7 @@ def test_work_dir_below_a_file_and_read_only(mm, tmp_path, monkeypatch):
     from mmengine.runner import Runner
     afile = tmp_path / 'afile'
     afile.write_text('x')
-    msg = _raised(lambda: Runner(model=dict(type='X'),
+    msg = _raised(lambda: Runner(model=dict(type='X'), default_scope='mmagic',
                                  work_dir=str(afile / 'sub')))
     assert msg == (f'cannot use work_dir {afile / "sub"}: {afile}, above '
                    'it, is a file, not a folder')
@@ -82,7 +82,8 @@ def test_work_dir_below_a_file_and_read_only(mm, tmp_path, monkeypatch):
     monkeypatch.setattr(os, 'makedirs', makedirs)
     monkeypatch.setattr(os, 'access', lambda p, mode: (
         not str(p).startswith(str(tmp_path))) and real_access(p, mode))
-    msg = _raised(lambda: Runner(model=dict(type='X'), work_dir=str(ro)))
+    msg = _raised(lambda: Runner(model=dict(type='X'), default_scope='mmagic',
+                                 work_dir=str(ro)))
     assert msg == (f'cannot use work_dir {ro}: {tmp_path}, above it, is '
                    'not writable')
 
@@ -95,7 +96,8 @@ def test_read_only_work_dir_for_real(mm, tmp_path):
     ro.mkdir()
     ro.chmod(0o555)
     try:
-        msg = _raised(lambda: Runner(model=dict(type='X'), work_dir=str(ro)))
+        msg = _raised(lambda: Runner(
+            model=dict(type='X'), default_scope='mmagic', work_dir=str(ro)))
     finally:
         ro.chmod(0o755)
     assert msg == f'cannot use work_dir {ro}: it is not writable'
@@ -146,5 +148,5 @@ def test_other_errors_keep_their_traceback(mm, tmp_path, monkeypatch):
         raise FileNotFoundError(2, 'No such file', str(tmp_path / 'vgg.pth'))
 
     monkeypatch.setattr(Runner, 'build_model', missing_weights)
-    assert _raised(lambda: Runner(model=dict(type='X'),
+    assert _raised(lambda: Runner(model=dict(type='X'), default_scope='mmagic',
                                   work_dir=str(tmp_path / 'w'))) is None
