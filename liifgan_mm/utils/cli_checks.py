@@ -23,12 +23,17 @@ def whole_number(value, flag, minimum=0):
 
 
 def scale_list(values, flag='--scales', maximum=MAX_SCALE):
-    """Positive finite scales up to ``maximum`` (NaN, inf, 0 refused)."""
-    out = [_number(v, flag) for v in values]
-    too_big = [s for s in out if s > maximum]
-    if too_big:
-        raise ValueError(f'{flag} must be in (0, {maximum}], got '
-                         f'{too_big[0]:g}')
+    """Scales in ``(0, maximum]`` (NaN, inf, 0 refused), one message."""
+    out = []
+    for v in values:
+        try:
+            s = _number(v, flag)
+        except ValueError:
+            s = None
+        if s is None or s > maximum:
+            shown = f'{v:g}' if isinstance(v, float) else repr(v)
+            raise ValueError(f'{flag} must be in (0, {maximum}], got {shown}')
+        out.append(s)
     return out
 
 

@@ -122,7 +122,7 @@ def test_model_rows_need_a_checkpoint_or_random_weights(two_good,
     with pytest.raises(SystemExit):
         tool.main([str(two_good), str(tmp_path / 'o'), '--row', 'Bicubic',
                    '--scales', '0'])
-    assert '--scales must be in (0, 100]: [0.0]' in capsys.readouterr().err
+    assert '--scales must be in (0, 100], got 0' in capsys.readouterr().err
 
 
 def test_a_row_whose_checkpoint_does_not_fit_is_reported(mm, two_good,

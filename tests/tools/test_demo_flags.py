@@ -26,9 +26,9 @@ def _refused(tool, argv, capsys):
 @pytest.mark.parametrize('argv,msg', [
     (['--max-images', '-1'], '--max-images must be a whole number >= 0'),
     (['--crop', '-5'], '--crop must be a whole number >= 0'),
-    (['--scales', '0'], '--scales must be a positive finite number'),
-    (['--scales', '2', 'nan'], '--scales must be a positive finite number'),
-    (['--scales', 'inf'], '--scales must be a positive finite number'),
+    (['--scales', '0'], '--scales must be in (0, 100]'),
+    (['--scales', '2', 'nan'], '--scales must be in (0, 100]'),
+    (['--scales', 'inf'], '--scales must be in (0, 100]'),
     (['--scales', '200'], '--scales must be in (0, 100]'),
     (['--scales', 'x'], "--scales: invalid float value: 'x'"),
     (['--iters', '0'], '--iters must be a whole number >= 1'),
