@@ -49,12 +49,19 @@ def json_file(path, flag):
                          f'({str(e).splitlines()[0][:100]})')
 
 
+def nearest_existing(path):
+    """The deepest part of ``path`` that exists (``path`` when it does):
+    the folder that decides whether ``path`` can be created or written."""
+    existing = path
+    while not osp.exists(existing) and osp.dirname(existing) != existing:
+        existing = osp.dirname(existing) or '.'
+    return existing
+
+
 def writable_folder(path, flag):
     """Refuse a ``path`` that is a file, or that cannot be created or
     written (the part of it that exists already decides)."""
-    existing = path
-    while not osp.exists(existing):  # the part that exists already
-        existing = osp.dirname(existing) or '.'
+    existing = nearest_existing(path)
     if not osp.isdir(existing):
         raise ValueError(f'{flag} {path}: {existing} is not a folder')
     if not os.access(existing, os.W_OK | os.X_OK):

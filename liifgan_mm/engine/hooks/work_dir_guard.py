@@ -30,6 +30,8 @@ import re
 import signal
 import zipfile
 
+from liifgan_mm.utils.cli_checks import nearest_existing
+
 LOCK_NAME = '.train.lock'
 _HELD = {}  # lock path -> open file: this process's (one run after another)
 
@@ -119,9 +121,7 @@ def work_dir_problem(work_dir):
     file, a folder above it is a file, or the nearest existing folder is
     not writable (``os.access``: root may write anywhere)."""
     path = osp.abspath(work_dir)
-    probe = path
-    while not osp.exists(probe) and osp.dirname(probe) != probe:
-        probe = osp.dirname(probe)
+    probe = nearest_existing(path)
     where = '' if probe == path else f'{probe}, above it, '
     if not osp.isdir(probe):
         return f'{where or "it "}is a file, not a folder'
