@@ -75,6 +75,7 @@ def parse_args(argv=None):
         if not osp.exists(osp.join(args.data, 'manifest.csv')):
             check.writable_folder(args.data, '--data')  # built there
         check.writable_folder(args.work_dir, '--work-dir')
+        check.device(args.device)
     except ValueError as e:
         p.error(str(e))
     return args

@@ -239,13 +239,12 @@ def main(argv=None):
     from liifgan_mm.evaluation.image_io import load_image, save_png
     from liifgan_mm.evaluation.row_spec import RowSpec
     from liifgan_mm.evaluation.upsamplers import build_upsampler
-    device = args.device or ('cuda' if torch.cuda.is_available() else 'cpu')
+    from liifgan_mm.utils.cli_checks import device as check_device
     try:
-        if torch.device(device).type == 'cuda' and \
-                not torch.cuda.is_available():
-            _fail(f'--device {device}: no CUDA device here (use cpu)')
-    except RuntimeError as e:  # "Expected one of cpu, cuda, ..."
-        _fail(f'--device {device}: {str(e).splitlines()[0]}')
+        check_device(args.device)
+    except ValueError as e:
+        _fail(e)
+    device = args.device or ('cuda' if torch.cuda.is_available() else 'cpu')
     spec = RowSpec('model' if args.config else 'Bicubic', args.config,
                    args.checkpoint, cfg_options=model_options(args))
     try:

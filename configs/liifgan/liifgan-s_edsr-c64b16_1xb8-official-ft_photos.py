@@ -8,4 +8,4 @@ work_dir = f'./work_dirs/{experiment_name}'
 model = dict(generator=dict(
     mid_block=None,
     head=dict(dual=False),
-    warm_start=dict(checkpoint=_base_.official_ckpt)))
+    warm_start=dict(_delete_=True, checkpoint=_base_.official_ckpt)))

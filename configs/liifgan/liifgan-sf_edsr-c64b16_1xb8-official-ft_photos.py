@@ -10,4 +10,7 @@ experiment_name = 'liifgan-sf_edsr-c64b16_1xb8-official-ft_photos'
 work_dir = f'./work_dirs/{experiment_name}'
 model = dict(generator=dict(
     mid_block=None,
-    warm_start=dict(checkpoint=_base_.official_ckpt)))
+    # decoder 1 and decoder 2's hidden layers from the official decoder,
+    # decoder 2's last layer zero: training starts at the official output
+    warm_start=dict(checkpoint=_base_.official_ckpt, zero_residual=True,
+                    decoder2=_base_.official_ckpt)))

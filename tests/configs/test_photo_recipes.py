@@ -31,19 +31,23 @@ def test_every_model_of_the_comparison_has_a_config():
                      'liifgan-rgs-subpixel', 'rrdb', 'rrdbgan', 'msrresnet',
                      'msrresnetgan'}
     assert {os.path.basename(c).split('_')[0] for c in OFFICIAL_FT} == {
-        'liifgan', 'liifgan-s', 'liifgan-sf', 'liifgan-d1'}
+        'liifgan', 'liifgan-s', 'liifgan-sf', 'liifgan-d1',
+        'liifgan-d2'}
 
 
 def test_official_fine_tunes_share_one_recipe():
     """Same rules for every row: LIIF-GAN, -S and -SF fine-tuned from the
     official LIIF with one data set, batch, schedule, losses, frozen
-    blocks, normalisation and no EMA; -S/-SF start from the official file,
-    LIIF-GAN from its stage 1 (decoder 1 + blocks 1-8 by L1)."""
+    blocks, normalisation and no EMA; -S/-SF start from the official file
+    (-SF's decoder 2 from the official decoder, last layer zero), LIIF-GAN
+    from stage 1 (decoder 1 + blocks 1-8 by L1) and stage 2 (decoder 2
+    from the official decoder, L1 on D1.detach() + D2)."""
     official = _cfg('configs/liifgan/liif_edsr-c64b16_official-div2k.py')
     assert official.model.type == 'LIIF'  # mmagic's own model
     cfgs = {os.path.basename(c).split('_')[0]: _cfg(c) for c in OFFICIAL_FT}
     d1 = cfgs.pop('liifgan-d1')
-    for name, cfg in list(cfgs.items()) + [('d1', d1)]:
+    d2 = cfgs.pop('liifgan-d2')
+    for name, cfg in list(cfgs.items()) + [('d1', d1), ('d2', d2)]:
         dp = cfg.model.data_preprocessor
         assert dp.mean == dp.std == official.model.data_preprocessor.mean
         assert cfg.train_dataloader.batch_size == 8
@@ -69,14 +73,24 @@ def test_official_fine_tunes_share_one_recipe():
         if name == 'liifgan':
             assert gen.mid_block == 8 and gen.head.dual
             assert gen.warm_start.checkpoint == (
-                f'{d1.work_dir[2:]}/iter_{d1.train_cfg.max_iters}.pth')
+                f'{d2.work_dir[2:]}/iter_{d2.train_cfg.max_iters}.pth')
+            assert gen.warm_start.zero_residual is False  # stage 2's D2
         else:
             assert gen.mid_block is None
             assert gen.head.dual == (name == 'liifgan-sf')
             assert gen.warm_start.checkpoint == official.load_from
+            if gen.head.dual:
+                assert gen.warm_start.decoder2 == official.load_from
+                assert gen.warm_start.zero_residual
     assert d1.model.get('discriminator') is None
     assert d1.model.generator.mid_block == 8
     assert d1.model.generator.frozen_blocks == 0
+    assert d2.model.get('discriminator') is None
+    assert d2.model.train_cfg.pixel_loss_on == 'output'
+    assert d2.model.generator.frozen_blocks == 8
+    assert d2.model.generator.warm_start == dict(
+        checkpoint=f'{d1.work_dir[2:]}/iter_{d1.train_cfg.max_iters}.pth',
+        zero_residual=True, decoder2=official.load_from)
 
 
 @pytest.mark.parametrize('config', PHOTO_CONFIGS)

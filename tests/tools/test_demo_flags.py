@@ -1,6 +1,7 @@
 """tools/demo.py and tools/make_subimages.py: every bad flag value or
 unusable path is one line naming it, exit code 2, before any work."""
 import pytest
+import torch
 
 from tests.tools.test_benchmark_table import load_tool
 
@@ -39,7 +40,10 @@ def _refused(tool, argv, capsys):
     (['--data', '{}/afile/photos'], 'afile is not a folder'),
     (['--work-dir', '{}/afile'], '--work-dir'),
     (['--work-dir', '{}/afile/w'], 'afile is not a folder'),
-])
+    (['--device', 'gpu0'], "--device gpu0: Invalid device string: 'gpu0'"),
+] + ([] if torch.cuda.is_available() else [
+    (['--device', 'cuda'], '--device cuda: no CUDA device here'),
+]))
 def test_demo_bad_flags(paths, capsys, argv, msg):
     argv = [a.format(paths) for a in argv]
     line = _refused('demo', argv, capsys)

@@ -24,6 +24,10 @@ class LIIFGAN(SRGAN):
       losses to ``[:, 1]`` (eq. 5), so their gradients never reach decoder 1.
     - one decoder (K=1, LIIF-GAN-S): every loss on the same output (eq. 2).
 
+    ``train_cfg.pixel_loss_on='output'`` puts L1 on ``D1.detach() + D2``
+    instead (decoder 2's L1 warm-up before the GAN stage: decoder 1 gets
+    no gradient); default ``'decoder1'``.
+
     Perceptual loss gets images in ``[0, 1]`` (the data preprocessor's
     normalisation is undone; use ``norm_img=False`` in its config).
 
@@ -133,7 +137,12 @@ class LIIFGAN(SRGAN):
         d1, fake = batch_outputs[:, 0], batch_outputs[:, -1]
         losses = dict()
         if self.pixel_loss:
-            losses['loss_pix'] = self.pixel_loss(d1, batch_gt_data)
+            on = (self.train_cfg or {}).get('pixel_loss_on', 'decoder1')
+            if on not in ('decoder1', 'output'):
+                raise ValueError("train_cfg.pixel_loss_on must be 'decoder1' "
+                                 f"or 'output', got {on!r}")
+            out = d1 if on == 'decoder1' else fake
+            losses['loss_pix'] = self.pixel_loss(out, batch_gt_data)
         if self.perceptual_loss:
             percep, style = self.perceptual_loss(
                 self._to_unit(fake), self._to_unit(batch_gt_data))

@@ -74,13 +74,18 @@ def map_keys(src_keys):
 
 
 @torch.no_grad()
-def warm_start(generator, checkpoint, zero_residual=True, logger=None):
+def warm_start(generator, checkpoint, zero_residual=True, decoder2=None,
+               logger=None):
     """Load a LIIF checkpoint into ``generator`` (``LIIFGANEDSRNet``).
 
     Args:
         generator (nn.Module): the LIIF-GAN generator.
         checkpoint (str | dict): path or loaded checkpoint.
         zero_residual (bool): zero decoder 2's last layer.
+        decoder2 (str | dict, optional): a LIIF checkpoint whose decoder
+            (``imnet`` / ``head.decoder1``) starts decoder 2 (e.g. the
+            official LIIF's, trained on the last-layer feature decoder 2
+            reads), instead of ``checkpoint``'s decoder 2 or a random one.
 
     Returns:
         dict: ``mapped`` (target keys loaded), ``new`` (target keys left as
@@ -122,6 +127,8 @@ def warm_start(generator, checkpoint, zero_residual=True, logger=None):
             f'warm start: {len(dec1)} decoder 1 keys are not in the '
             f'checkpoint (first: {", ".join(dec1[:3])}): expected a LIIF / '
             'LIIFEDSRNet checkpoint')
+    if decoder2 is not None:
+        mapped += _decoder2_from(generator, decoder2, own)
     zeroed = []
     if zero_residual and getattr(generator.head, 'decoder2', None):
         last = [m for m in generator.head.decoder2.modules()
@@ -139,6 +146,26 @@ def warm_start(generator, checkpoint, zero_residual=True, logger=None):
         f'{_prefixes(new) or "none"}; unused: {_prefixes(unused) or "none"}'
         + (f'; zeroed: {", ".join(report["zeroed"])}' if zeroed else ''))
     return report
+
+
+def _decoder2_from(generator, checkpoint, own):
+    """Copy a LIIF checkpoint's decoder into ``head.decoder2``."""
+    if getattr(generator.head, 'decoder2', None) is None:
+        raise ValueError('warm start: decoder2 given, but the head has one '
+                         'decoder')
+    src = generator_state(checkpoint)
+    mapping, _ = map_keys(src)
+    keys = [k for k in own if k.startswith('head.decoder2.')]
+    done = []
+    for tgt in keys:
+        s = mapping.get(tgt.replace('decoder2', 'decoder1', 1))
+        if s is None or src[s].shape != own[tgt].shape:
+            raise ValueError(
+                f'warm start: decoder2 source has no decoder matching {tgt} '
+                f'{tuple(own[tgt].shape)}')
+        own[tgt].copy_(src[s])
+        done.append(tgt)
+    return done
 
 
 def _prefixes(keys):

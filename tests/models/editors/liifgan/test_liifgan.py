@@ -130,6 +130,30 @@ def test_l1_only_reaches_decoder1_path(mm):
     assert gen.head.decoder1.layers[0].weight.grad.abs().sum() > 0
 
 
+def test_l1_on_output_trains_decoder2_not_decoder1(mm):
+    """Decoder 2's L1 warm-up (train_cfg.pixel_loss_on='output'): L1 on
+    D1.detach() + D2 reaches decoder 2 and the encoder, never decoder 1."""
+    cfg, model_cfg = _model_cfg('')
+    model_cfg.train_cfg = dict(pixel_loss_on='output')
+    model = mm.MODELS.build(model_cfg)
+    model.perceptual_loss, model.gan_loss = None, None
+    data = _batch(model)
+    out = model.forward_tensor(data['inputs'], data['data_samples'],
+                               training=True)
+    gt = data['data_samples'].gt_img
+    loss = model.g_step(out, gt)['loss_pix']
+    torch.testing.assert_close(loss, (out[:, 1] - gt).abs().mean())
+    loss.backward()
+    gen = model.generator
+    assert not _has_grad(gen.head.decoder1)
+    for module in (gen.head.decoder2, gen.conv_after_body, gen.body[-1],
+                   gen.conv_first):
+        assert _has_grad(module)
+    model.train_cfg = dict(pixel_loss_on='sum')
+    with pytest.raises(ValueError, match="'decoder1' or 'output', got 'sum'"):
+        model.g_step(out.detach(), gt)
+
+
 @pytest.mark.parametrize('size', [(23, 31), (40, 17)])
 def test_decoder1_with_zeroed_decoder2_equals_stock_liif(mm, size):
     enc = dict(type='EDSRNet', in_channels=3, out_channels=3,

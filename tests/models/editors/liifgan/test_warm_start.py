@@ -176,3 +176,26 @@ def test_config_field_runs_at_init_weights(mm, tmp_path):
     assert torch.equal(gan.conv_first.weight, liif.conv_first.weight)
     assert gan.warm_start_report['zeroed']
     assert generator_state(_ckpt(liif, tmp_path, 'b.pth'))  # path form
+
+
+def test_decoder2_from_another_liif(mm, tmp_path):
+    """``decoder2=``: decoder 2 starts from another LIIF's decoder (the
+    official one for LIIF-GAN's stage 2), last layer zeroed on request."""
+    liif = _gen(mm, dual=False)
+    other = _gen(mm, dual=False)
+    gan = _gen(mm, mid_block=2)
+    report = warm_start(gan, _ckpt(liif, tmp_path),
+                        decoder2=_ckpt(other, tmp_path, name='other.pth'),
+                        zero_residual=False)
+    assert report['new'] == []
+    src = other.head.decoder1.state_dict()
+    for k, v in gan.head.decoder2.state_dict().items():
+        torch.testing.assert_close(v, src[k], rtol=0, atol=0)
+    warm_start(gan, _ckpt(liif, tmp_path), decoder2=other.state_dict())
+    last = gan.head.decoder2.layers[-1]
+    assert not last.weight.any() and not last.bias.any()
+    torch.testing.assert_close(gan.head.decoder2.layers[0].weight,
+                               src['layers.0.weight'], rtol=0, atol=0)
+    with pytest.raises(ValueError, match='has one decoder'):
+        warm_start(_gen(mm, dual=False), _ckpt(liif, tmp_path),
+                   decoder2=other.state_dict())
