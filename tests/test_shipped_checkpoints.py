@@ -41,3 +41,41 @@ def test_loads_into_its_config(mm, row):
     assert not unexpected and not [k for k in missing
                                    if k.startswith('generator.')]
     assert all(torch.isfinite(v.float()).all() for v in state.values())
+
+
+PAPER = REPO / 'checkpoints' / 'photos-paper'
+PAPER_ROWS = [r for r in json.loads((PAPER / 'rows.json').read_text())
+              if r['checkpoint'].startswith('checkpoints/photos-paper/')]
+
+
+@pytest.mark.parametrize('row', ROWS + PAPER_ROWS,
+                         ids=[r['name'] for r in ROWS + PAPER_ROWS])
+def test_records_its_variant_and_refuses_the_others(mm, row):
+    """Every shipped file records the model it is for; loaded under a
+    config of another variant (LIIF-GAN-SF weights under LIIF-GAN's config:
+    same keys and shapes) it is refused, naming both."""
+    from mmengine.config import Config
+    from liifgan_mm.utils.checkpoint_loading import load_strict
+    from liifgan_mm.utils.variant import COMPARED, META_KEY, model_variant
+
+    def build(config):
+        cfg = Config.fromfile(REPO / config)
+        cfg.model.generator.pop('warm_start', None)
+        return mm.MODELS.build(cfg.model)
+
+    meta = torch.load(REPO / row['checkpoint'], map_location='cpu',
+                      weights_only=False)['meta']
+    own = model_variant(build(row['config']))
+    assert {k: meta[META_KEY].get(k) for k in COMPARED} == {
+        k: own.get(k) for k in COMPARED}
+    others = [r for r in ROWS + PAPER_ROWS if r['config'] != row['config']
+              and r['checkpoint'].split('/')[1] == row['checkpoint'].split(
+                  '/')[1]]
+    for other in others:
+        model = build(other['config'])
+        if all(model_variant(model).get(k) == meta[META_KEY].get(k)
+               for k in COMPARED):
+            continue  # same model, other training (e.g. the RGS ablation)
+        with pytest.raises(ValueError, match='refusing to load weights into'):
+            load_strict(model, str(REPO / row['checkpoint']),
+                        config=other['config'])

@@ -17,7 +17,9 @@ liifgan_mm``, only when the running script is one of those two) sets a
   unknown argument intervl (did you mean interval?)*;
 - the training-data check's error (:class:`CheckedImageDataset`: bad or
   too small images, a symlink loop, no images), raised when ``train()``
-  builds the data loader: its message as it is.
+  builds the data loader, and the warm start's (a checkpoint whose
+  encoder or decoder 1 does not map, or a missing one), raised when the
+  model's weights are initialised: their messages as they are.
 
 Every other exception keeps its traceback (the previous hook is called).
 """
@@ -93,12 +95,21 @@ def _argument_message(exc, frames):
     return f'{where}: {unknown}'
 
 
+# (function, file) raising a message meant for the user as it is
+_OWN_CHECKS = (
+    ('load_data_list', 'liifgan_mm/datasets/checked_image_dataset.py'),
+    ('warm_start', 'liifgan_mm/models/editors/liifgan/warm_start.py'),
+    ('init_weights', 'liifgan_mm/models/editors/liifgan/liifgan_net.py'),
+)
+
+
 def _data_check_message(exc, frames):
-    """The training-data check's own message (bad images, a symlink loop,
-    an empty folder), raised when the data loader is built."""
+    """The training-data check's and the warm start's own messages (bad
+    images, a symlink loop, an empty folder; a checkpoint that does not
+    map or does not exist), raised where those checks raise them."""
     name, filename, _ = frames[-1] if frames else ('', '', None)
-    if name == 'load_data_list' and filename.replace(osp.sep, '/').endswith(
-            'liifgan_mm/datasets/checked_image_dataset.py'):
+    filename = filename.replace(osp.sep, '/')
+    if any(name == n and filename.endswith(f) for n, f in _OWN_CHECKS):
         return str(exc)
     return None
 

@@ -150,3 +150,19 @@ def test_other_errors_keep_their_traceback(mm, tmp_path, monkeypatch):
     monkeypatch.setattr(Runner, 'build_model', missing_weights)
     assert _raised(lambda: Runner(model=dict(type='X'), default_scope='mmagic',
                                   work_dir=str(tmp_path / 'w'))) is None
+
+
+def test_warm_start_refusals_are_one_line(mm, photo_dir, tmp_path):
+    """A warm start from a checkpoint whose encoder does not map (an
+    SRResNet file), or from none, stops before training with the warm
+    start's own line."""
+    srresnet = str(REPO / 'checkpoints/photos-small/srresnet.pth')
+    line = _raised(lambda: tiny_runner(
+        tmp_path / 'a', photo_dir, **{'model.generator.warm_start': dict(
+            checkpoint=srresnet)}).train())
+    assert line.startswith('warm start: ') and 'conv_first' in line, line
+    line = _raised(lambda: tiny_runner(
+        tmp_path / 'b', photo_dir, **{'model.generator.warm_start': dict(
+            checkpoint=str(tmp_path / 'none.pth'))}).train())
+    assert line.startswith(f'warm start: {tmp_path / "none.pth"} does not '
+                           'exist'), line
