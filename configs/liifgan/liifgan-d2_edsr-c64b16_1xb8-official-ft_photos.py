@@ -8,23 +8,16 @@
 # losses alone, the residual stayed small (last-layer |w| ~0.004 after 800
 # iterations) and LIIF-GAN stayed near decoder 1 (docs/cpu_recipe.md).
 # No discriminator, no VGG; the GAN stage (stage 3) starts from here.
-_base_ = './liifgan_edsr-c64b16_1xb8-official-ft_photos.py'
+_base_ = './liifgan-d1_edsr-c64b16_1xb8-official-ft_photos.py'
 experiment_name = 'liifgan-d2_edsr-c64b16_1xb8-official-ft_photos'
 work_dir = f'./work_dirs/{experiment_name}'
 model = dict(
-    discriminator=None, gan_loss=None, perceptual_loss=None,
     train_cfg=dict(pixel_loss_on='output'),
     generator=dict(
         frozen_blocks=8,
+        head=dict(dual=True),
         warm_start=dict(checkpoint=_base_.stage1_ckpt, zero_residual=True,
                         decoder2=_base_.official_ckpt)))
-optim_wrapper = dict(
-    _delete_=True,
-    constructor='MultiOptimWrapperConstructor',
-    generator=dict(type='BF16OptimWrapper',
-                   optimizer=dict(type='Adam', lr=2e-4)))
-train_cfg = dict(max_iters=400, val_interval=200)
-param_scheduler = dict(milestones=[300])
-default_hooks = dict(checkpoint=dict(
-    interval=100, max_keep_ckpts=2, save_best='Photosx4/PSNR',
-    rule='greater'))
+# stage 1's optimiser, schedule and checkpoints (Adam 2e-4, 400
+# iterations), in bf16 autocast
+optim_wrapper = dict(generator=dict(type='BF16OptimWrapper'))
