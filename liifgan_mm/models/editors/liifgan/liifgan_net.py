@@ -51,8 +51,10 @@ class LIIFGANEDSRNet(BaseModule):
             package's LIIF baseline or a stock mmagic ``LIIFEDSRNet``) and
             ``zero_residual`` (default True): loaded into the encoder and
             decoder 1 by ``init_weights`` (so at the start of training, not
-            when testing), decoder 2's last layer zeroed; the log lists the
-            keys mapped, new and unused (:mod:`.warm_start`).
+            when testing), decoder 2's last layer zeroed; optional
+            ``decoder2``: a LIIF checkpoint whose decoder starts decoder 2;
+            the log lists the keys mapped, new and unused
+            (:mod:`.warm_start`).
         frozen_blocks (int): training: keep ``conv_first`` and the first
             ``frozen_blocks`` residual blocks fixed (no gradient, no update);
             the whole body's count also fixes ``conv_after_body`` (the
