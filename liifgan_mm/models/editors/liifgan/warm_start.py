@@ -127,8 +127,9 @@ def warm_start(generator, checkpoint, zero_residual=True, decoder2=None,
             f'warm start: {len(dec1)} decoder 1 keys are not in the '
             f'checkpoint (first: {", ".join(dec1[:3])}): expected a LIIF / '
             'LIIFEDSRNet checkpoint')
-    if decoder2 is not None:
-        mapped += _decoder2_from(generator, decoder2, own)
+    if decoder2 is not None:  # replaces a decoder 2 the checkpoint had
+        done = _decoder2_from(generator, decoder2, own)
+        mapped += [k for k in done if k not in mapped]
     zeroed = []
     if zero_residual and getattr(generator.head, 'decoder2', None):
         last = [m for m in generator.head.decoder2.modules()
