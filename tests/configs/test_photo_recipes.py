@@ -15,9 +15,12 @@ ALL_PHOTO_CONFIGS = sorted(
     os.path.relpath(p, REPO) for p in glob.glob(
         str(REPO / 'configs/liifgan/**/*photos.py'), recursive=True)
     if '_base_' not in p)
-# fine-tunes of the official LIIF: their own recipe (test below)
-OFFICIAL_FT = [c for c in ALL_PHOTO_CONFIGS if 'official-ft' in c]
-PHOTO_CONFIGS = [c for c in ALL_PHOTO_CONFIGS if c not in OFFICIAL_FT]
+# fine-tunes of the official LIIF: their own recipe (tests below); 1xb8
+# the CPU recipe, 1xb64 the same at batch 64 on a GPU (the published files)
+OFFICIAL_FT = [c for c in ALL_PHOTO_CONFIGS if '1xb8-official-ft' in c]
+GPU_FT = [c for c in ALL_PHOTO_CONFIGS if '1xb64-official-ft' in c]
+PHOTO_CONFIGS = [c for c in ALL_PHOTO_CONFIGS
+                 if c not in OFFICIAL_FT + GPU_FT]
 SMALL = 'configs/liifgan/small/'
 
 
@@ -91,6 +94,47 @@ def test_official_fine_tunes_share_one_recipe():
     assert d2.model.generator.warm_start == dict(
         checkpoint=f'{d1.work_dir[2:]}/iter_{d1.train_cfg.max_iters}.pth',
         zero_residual=True, decoder2=official.load_from)
+
+
+def test_gpu_fine_tunes_are_the_cpu_recipe_at_batch_64():
+    """The configs of the published paper-size files change only the batch,
+    the training crops, the iterations they ran (constant learning rate)
+    and the stage files they chain; the GAN-stage iterations are those the
+    published checkpoints record."""
+    import json
+
+    import torch
+    assert len(GPU_FT) == 5
+    gpu = {os.path.basename(c).split('_')[0]: _cfg(c) for c in GPU_FT}
+    rows = json.loads((REPO / 'checkpoints/photos-paper/rows.json').read_text())
+    published = {os.path.basename(r['config']).split('_')[0]: r
+                 for r in rows if r['name'] != 'LIIF'}
+    assert set(published) == {'liifgan', 'liifgan-s', 'liifgan-sf'}
+    prev = dict(liifgan='liifgan-d2', **{'liifgan-d2': 'liifgan-d1'})
+    for name, cfg in gpu.items():
+        cpu = _cfg(f'configs/liifgan/{name}_edsr-c64b16_1xb8-official-ft_'
+                   'photos.py')
+        its = cfg.train_cfg.max_iters
+        assert cfg.train_dataloader.batch_size == 64
+        assert cfg.train_dataloader.dataset.data_root.endswith(
+            'photos/train_crops256')
+        assert cfg.val_dataloader == cpu.val_dataloader
+        assert cfg.optim_wrapper == cpu.optim_wrapper
+        assert cfg.param_scheduler.milestones == [its]  # never reached
+        ws, cpu_ws = cfg.model.generator.warm_start, \
+            cpu.model.generator.warm_start
+        if name in prev:
+            p = gpu[prev[name]]
+            assert ws.pop('checkpoint') == (
+                f'{p.work_dir[2:]}/iter_{p.train_cfg.max_iters}.pth')
+            cpu_ws.pop('checkpoint')
+        assert cfg.model == cpu.model
+        if name in published:
+            assert published[name]['config'] == f'configs/liifgan/{name}_' \
+                'edsr-c64b16_1xb64-official-ft_photos.py'
+            meta = torch.load(REPO / published[name]['checkpoint'],
+                              map_location='cpu', weights_only=True)['meta']
+            assert meta['gan_iters'] == its, name
 
 
 @pytest.mark.parametrize('config', PHOTO_CONFIGS)
