@@ -14,7 +14,10 @@ liifgan_mm``, only when the running script is one of those two) sets a
   not writable*, */a, above it, is a file ...*);
 - a ``TypeError`` from mmengine's ``build_from_cfg`` for a key the class
   does not take (a hook, a loop): *default_hooks.logger (LoggerHook):
-  unknown argument intervl (did you mean interval?)*;
+  unknown argument intervl (did you mean interval?)*; ``EMAHook`` passes
+  its extra keys to the averaged model it builds before training:
+  *custom_hooks[1] (EMAHook, its ExponentialMovingAverage): unknown
+  argument momentm (did you mean momentum?)*;
 - the training-data check's error (:class:`CheckedImageDataset`: bad or
   too small images, a symlink loop, no images), raised when ``train()``
   builds the data loader, and the warm start's (a checkpoint whose
@@ -70,28 +73,45 @@ def _work_dir_message(exc, frames):
 
 
 def _config_key(frames, cfg):
-    """Where ``cfg`` (a hook or loop config) sits in the config."""
+    """Where ``cfg`` (a hook or loop config) sits in the config, as
+    ``(key, builder)``: ``builder`` names the hook that built ``cfg``'s
+    class from its own keys (``EMAHook``'s averaged model), else None."""
     for name, _, local in frames:
         if name == 'register_default_hooks':
             for key, value in local.get('default_hooks', {}).items():
                 if value is cfg:
-                    return f'default_hooks.{key}'
+                    return f'default_hooks.{key}', None
         if name == 'register_custom_hooks':
             for i, value in enumerate(local.get('hooks', [])):
                 if value is cfg:
-                    return f'custom_hooks[{i}]'
+                    return f'custom_hooks[{i}]', None
         if name in _LOOP_BUILDERS:
-            return _LOOP_BUILDERS[name]
-    return None
+            return _LOOP_BUILDERS[name], None
+        if name == 'before_run' and type(local.get('self')).__name__ == \
+                'EMAHook':  # it builds its averaged model from its kwargs
+            hooks = getattr(getattr(local.get('runner'), 'cfg', None),
+                            'custom_hooks', None) or []
+            for i, value in enumerate(hooks):
+                if isinstance(value, dict) and value.get('type') in (
+                        'EMAHook', type(local['self'])):
+                    return f'custom_hooks[{i}]', 'EMAHook'
+            return None, 'EMAHook'
+    return None, None
 
 
 def _argument_message(exc, frames):
     found = failed_build(exc)
+    context = exc.__context__
+    if found is None and isinstance(context, TypeError):
+        # mmengine's call_hook re-raises a hook's TypeError "from None"
+        found = failed_build(context)
+        frames = list(_frames(context.__traceback__))
     if found is None:
         return None
     cls, cfg, unknown = found
-    key = _config_key(frames, cfg)
-    where = f'{key} ({cls.__name__})' if key else cls.__name__
+    key, builder = _config_key(frames, cfg)
+    where = f'{builder}, its {cls.__name__}' if builder else cls.__name__
+    where = f'{key} ({where})' if key else where
     return f'{where}: {unknown}'
 
 

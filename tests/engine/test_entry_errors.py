@@ -129,6 +129,20 @@ def test_loop_typo_named_before_training(mm, photo_dir, tmp_path):
     assert not list((tmp_path / 'work').glob('*.pth'))
 
 
+def test_ema_hook_typo_named_before_training(mm, photo_dir, tmp_path):
+    """EMAHook hands its extra keys to the averaged model it builds in
+    before_run, and mmengine re-raises that TypeError "from None" naming
+    the hook object: the line names the config key, the hook and the
+    class that refused the key."""
+    runner = tiny_runner(tmp_path, photo_dir, custom_hooks=[
+        dict(type='PerScaleVisualizationHook'),
+        dict(type='EMAHook', momentm=0.01)])
+    assert _raised(runner.train) == (
+        'custom_hooks[1] (EMAHook, its ExponentialMovingAverage): unknown '
+        'argument momentm (did you mean momentum?)')
+    assert not list((tmp_path / 'work').glob('*.pth'))
+
+
 def test_only_the_train_and_test_scripts_get_the_hook(monkeypatch):
     from liifgan_compat.installed_path import mmagic_tool
     monkeypatch.setattr(sys, 'excepthook', sys.__excepthook__)
