@@ -87,16 +87,33 @@ def _config_key(frames, cfg):
                     return f'custom_hooks[{i}]', None
         if name in _LOOP_BUILDERS:
             return _LOOP_BUILDERS[name], None
-        if name == 'before_run' and type(local.get('self')).__name__ == \
-                'EMAHook':  # it builds its averaged model from its kwargs
-            hooks = getattr(getattr(local.get('runner'), 'cfg', None),
-                            'custom_hooks', None) or []
-            for i, value in enumerate(hooks):
-                if isinstance(value, dict) and value.get('type') in (
-                        'EMAHook', type(local['self'])):
-                    return f'custom_hooks[{i}]', 'EMAHook'
-            return None, 'EMAHook'
+        if _is_hook(local.get('self')) and 'runner' in local:
+            # a hook building a class from its own keys while it runs
+            # (EMAHook's averaged model, in before_run)
+            hook = type(local['self'])
+            return _hook_key(getattr(local['runner'], 'cfg', None),
+                             hook), hook.__name__
     return None, None
+
+
+def _is_hook(obj):
+    from mmengine.hooks import Hook
+    return isinstance(obj, Hook)
+
+
+def _hook_key(cfg, hook):
+    """``default_hooks.<key>`` or ``custom_hooks[i]`` of the first hook
+    config of type ``hook`` in ``cfg``; None when there is none."""
+    cfg = cfg or {}
+    found = [(f'default_hooks.{k}', v) for k, v in
+             (cfg.get('default_hooks') or {}).items()] + \
+        [(f'custom_hooks[{i}]', v) for i, v in
+         enumerate(cfg.get('custom_hooks') or [])]
+    for key, value in found:
+        if isinstance(value, dict) and value.get('type') in (
+                hook, hook.__name__):
+            return key
+    return None
 
 
 def _argument_message(exc, frames):
