@@ -29,6 +29,10 @@ fix (name in :data:`APPLIED`)  acts only when
 ``mim-download-shipped``      ``mim download`` is given a
                               ``liifgan_mm://`` URL (a checkpoint shipped
                               in the package; mim only knows http)
+``mim-script-exit``           the script ``mim train``/``mim test`` runs
+                              exits non-zero (mim 0.3's ``check_call``
+                              raises before its own failure branch: a
+                              traceback after the script's message)
 ============================  ==========================================
 
 What a fix did is in :data:`APPLIED` (name -> the condition it found), and
@@ -133,6 +137,11 @@ def _after_mim_utils(module):
     patch_mim_download(module, _record)
 
 
+def _after_mim_cli(module):
+    from .mim_exit import patch_mim_cli
+    patch_mim_cli(module, _record)
+
+
 def _after_mmengine_config_utils(module):
     table = getattr(module, 'MODULE2PACKAGE', None)
     if isinstance(table, dict) and 'liifgan_mm' not in table:
@@ -163,6 +172,7 @@ def install():
         'numpy': _after_numpy,
         'mmengine.utils.package_utils': _after_package_utils,
         'mim.utils.utils': _after_mim_utils,
+        'mim.cli': _after_mim_cli,
         'mmengine.config.utils': _after_mmengine_config_utils,
     })
     if not is_installed():

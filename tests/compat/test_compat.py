@@ -181,6 +181,41 @@ def test_mim_download_gate_both_ways(tmp_path):
                                 str(dest))
 
 
+def test_mim_cli_failed_script_gate_both_ways():
+    """``mim train``/``mim test`` (mim's CLI compiles each command into a
+    fresh namespace) get the wrapper; a body whose ``check_call`` fails
+    returns mim's ``(False, msg)`` with the exit status instead of
+    raising; a body without ``check_call`` is left alone."""
+    import mim.cli
+
+    from liifgan_compat.mim_exit import patch_failed_script
+    group = mim.cli.MIM(name='mim')
+    for name in ('train', 'test', 'tr'):
+        command = group.get_command(None, name)
+        body = command.callback.__globals__[command.name]
+        assert getattr(body, 'liifgan_wrapped', False), name
+    others = group.get_command(None, 'list').callback.__globals__
+    assert not any(getattr(v, 'liifgan_wrapped', False)
+                   for v in others.values())
+
+    def train(code):  # runs a real child that exits with ``code``
+        subprocess.check_call([sys.executable, '-c', f'exit({code})'])
+        return True, 'Training finished successfully. '
+
+    space = {'train': train}
+    assert patch_failed_script(space, 'train')
+    assert not patch_failed_script(space, 'train')  # idempotent
+    assert space['train'](0) == (True, 'Training finished successfully. ')
+    ok, msg = space['train'](3)
+    assert not ok and 'Training not finished successfully (exit status 3' \
+        in msg
+
+    def test():
+        return True, 'no subprocess here'
+    space = {'test': test}
+    assert not patch_failed_script(space, 'test') and space['test'] is test
+
+
 def test_compat_can_be_turned_off():
     out = subprocess.run(
         [sys.executable, '-c',

@@ -26,7 +26,11 @@ class LIIFGAN(SRGAN):
 
     ``train_cfg.pixel_loss_on='output'`` puts L1 on ``D1.detach() + D2``
     instead (decoder 2's L1 warm-up before the GAN stage: decoder 1 gets
-    no gradient); default ``'decoder1'``.
+    no gradient); default ``'decoder1'``. ``train_cfg.output_pixel_weight``
+    (default 0, the paper) adds that L1 on ``D1.detach() + D2`` times the
+    weight beside decoder 1's own (``loss_pix_output``; a deviation of the
+    photos recipe: with GAN and VGG alone decoder 2 drew a pattern on the
+    latent grid, docs/cpu_recipe.md).
 
     Perceptual loss gets images in ``[0, 1]`` (the data preprocessor's
     normalisation is undone; use ``norm_img=False`` in its config).
@@ -131,7 +135,8 @@ class LIIFGAN(SRGAN):
             batch_gt_data (Tensor): ``[B, 3, p, p]`` GT patch.
 
         Returns:
-            dict: ``loss_pix`` (decoder 1), ``loss_perceptual``,
+            dict: ``loss_pix`` (decoder 1), ``loss_pix_output`` (only with
+            ``train_cfg.output_pixel_weight``), ``loss_perceptual``,
             ``loss_style``, ``loss_gan`` (decoder 1 + 2, D1 detached).
         """
         d1, fake = batch_outputs[:, 0], batch_outputs[:, -1]
@@ -143,6 +148,10 @@ class LIIFGAN(SRGAN):
                                  f"or 'output', got {on!r}")
             out = d1 if on == 'decoder1' else fake
             losses['loss_pix'] = self.pixel_loss(out, batch_gt_data)
+            weight = (self.train_cfg or {}).get('output_pixel_weight', 0)
+            if weight and on == 'decoder1' and batch_outputs.shape[1] > 1:
+                losses['loss_pix_output'] = weight * self.pixel_loss(
+                    fake, batch_gt_data)
         if self.perceptual_loss:
             percep, style = self.perceptual_loss(
                 self._to_unit(fake), self._to_unit(batch_gt_data))

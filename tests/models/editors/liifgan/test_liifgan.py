@@ -154,6 +154,31 @@ def test_l1_on_output_trains_decoder2_not_decoder1(mm):
         model.g_step(out.detach(), gt)
 
 
+def test_output_pixel_weight_adds_l1_for_decoder2_only(mm):
+    """``train_cfg.output_pixel_weight`` (the photos recipe's deviation):
+    decoder 1 keeps its own L1, and ``w * L1(D1.detach() + D2)`` is added,
+    reaching decoder 2, never decoder 1; 0 (the paper) adds nothing."""
+    cfg, model_cfg = _model_cfg('')
+    model_cfg.train_cfg = dict(output_pixel_weight=0.5)
+    model = mm.MODELS.build(model_cfg)
+    model.perceptual_loss, model.gan_loss = None, None
+    data = _batch(model)
+    out = model.forward_tensor(data['inputs'], data['data_samples'],
+                               training=True)
+    gt = data['data_samples'].gt_img
+    losses = model.g_step(out, gt)
+    torch.testing.assert_close(losses['loss_pix'],
+                               (out[:, 0] - gt).abs().mean())
+    torch.testing.assert_close(losses['loss_pix_output'],
+                               0.5 * (out[:, 1] - gt).abs().mean())
+    losses['loss_pix_output'].backward()
+    gen = model.generator
+    assert not _has_grad(gen.head.decoder1)
+    assert _has_grad(gen.head.decoder2) and _has_grad(gen.conv_after_body)
+    model.train_cfg = dict(output_pixel_weight=0)
+    assert 'loss_pix_output' not in model.g_step(out.detach(), gt)
+
+
 @pytest.mark.parametrize('size', [(23, 31), (40, 17)])
 def test_decoder1_with_zeroed_decoder2_equals_stock_liif(mm, size):
     enc = dict(type='EDSRNet', in_channels=3, out_channels=3,
