@@ -122,6 +122,29 @@ def test_failed_save_names_the_file_and_removes_tmp(mm, photo_dir, tmp_path,
     assert list((tmp_path / 'work').glob('*.tmp')) == []
 
 
+def test_write_failure_for_real_names_the_file_and_removes_tmp(
+        mm, photo_dir, tmp_path):
+    """The same with a real failed write, not a mocked one: the kernel
+    refuses to grow any file past 64 kB (``RLIMIT_FSIZE``, EFBIG, as a
+    full disk refuses with ENOSPC), so the checkpoint write fails halfway
+    (a full disk cannot be had without mounting one)."""
+    import resource
+    runner = tiny_runner(tmp_path, photo_dir)
+    old = resource.getrlimit(resource.RLIMIT_FSIZE)
+    old_handler = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (64 * 1024, old[1]))
+    try:
+        with pytest.raises(SystemExit, match=r'cannot save checkpoint \S*'
+                           'iter_1.pth: File too large; the last complete '
+                           'checkpoint is kept'):
+            runner.train()
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, old)
+        signal.signal(signal.SIGXFSZ, old_handler)
+    work = tmp_path / 'work'
+    assert list(work.glob('*.tmp')) == [] and _names(work) == []
+
+
 def test_variant_and_generator_keys_checked_on_load(trained, photo_dir,
                                                     tmp_path):
     """mmengine loads non-strictly: a LIIF-GAN-SF (mid_block=None) model
