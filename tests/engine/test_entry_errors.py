@@ -1,7 +1,9 @@
 """A work_dir that cannot be used and a typo in a hook's or loop's
 arguments end ``mim train``/``tools/train.py`` at second 0 with one line
 naming the path or the key (``liifgan_mm.engine.entry_errors``)."""
+import contextlib
 import os
+import shutil
 import subprocess
 import sys
 
@@ -88,19 +90,48 @@ def test_work_dir_below_a_file_and_read_only(mm, tmp_path, monkeypatch):
                    'not writable')
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason='root writes into a chmod '
-                    '555 folder: the mocked case above covers it')
-def test_read_only_work_dir_for_real(mm, tmp_path):
-    from mmengine.runner import Runner
+@contextlib.contextmanager
+def _read_only_folder(tmp_path):
+    """A folder nobody may write into, this user included: ``chmod 555``
+    for a normal user; for root (who writes there anyway) a read-only bind
+    mount, skipped where mounting is not permitted."""
     ro = tmp_path / 'ro'
     ro.mkdir()
-    ro.chmod(0o555)
+    if os.geteuid() != 0:
+        ro.chmod(0o555)
+        try:
+            yield ro
+        finally:
+            ro.chmod(0o755)
+        return
+    mount = shutil.which('mount')
+    done = mount and subprocess.run(
+        [mount, '--bind', str(ro), str(ro)], capture_output=True
+    ).returncode == 0
+    if not done:
+        pytest.skip('root, and no bind mount permitted here: the mocked '
+                    'case above covers it')
     try:
+        if subprocess.run([mount, '-o', 'remount,bind,ro', str(ro)],
+                          capture_output=True).returncode:
+            pytest.skip('root, and no read-only remount permitted here')
+        yield ro
+    finally:
+        subprocess.run(['umount', str(ro)], capture_output=True)
+
+
+def test_read_only_work_dir_for_real(mm, tmp_path):
+    from mmengine.runner import Runner
+    with _read_only_folder(tmp_path) as ro:
+        with pytest.raises(OSError):  # truly read-only, for this user too
+            (ro / 'probe').write_text('x')
         msg = _raised(lambda: Runner(
             model=dict(type='X'), default_scope='mmagic', work_dir=str(ro)))
-    finally:
-        ro.chmod(0o755)
+        below = _raised(lambda: Runner(
+            model=dict(type='X'), default_scope='mmagic',
+            work_dir=str(ro / 'new')))
     assert msg == f'cannot use work_dir {ro}: it is not writable'
+    assert below.startswith(f'cannot use work_dir {ro / "new"}: ')
 
 
 @pytest.mark.parametrize('option, message', [

@@ -130,17 +130,23 @@ def test_l1_only_reaches_decoder1_path(mm):
     assert gen.head.decoder1.layers[0].weight.grad.abs().sum() > 0
 
 
-def test_l1_on_output_trains_decoder2_not_decoder1(mm):
-    """Decoder 2's L1 warm-up (train_cfg.pixel_loss_on='output'): L1 on
-    D1.detach() + D2 reaches decoder 2 and the encoder, never decoder 1."""
-    cfg, model_cfg = _model_cfg('')
-    model_cfg.train_cfg = dict(pixel_loss_on='output')
+def _l1_model_outputs(mm, train_cfg):
+    """A LIIF-GAN with L1 only under ``train_cfg``: the model, its training
+    outputs on one batch and the GT."""
+    _, model_cfg = _model_cfg('')
+    model_cfg.train_cfg = train_cfg
     model = mm.MODELS.build(model_cfg)
     model.perceptual_loss, model.gan_loss = None, None
     data = _batch(model)
     out = model.forward_tensor(data['inputs'], data['data_samples'],
                                training=True)
-    gt = data['data_samples'].gt_img
+    return model, out, data['data_samples'].gt_img
+
+
+def test_l1_on_output_trains_decoder2_not_decoder1(mm):
+    """Decoder 2's L1 warm-up (train_cfg.pixel_loss_on='output'): L1 on
+    D1.detach() + D2 reaches decoder 2 and the encoder, never decoder 1."""
+    model, out, gt = _l1_model_outputs(mm, dict(pixel_loss_on='output'))
     loss = model.g_step(out, gt)['loss_pix']
     torch.testing.assert_close(loss, (out[:, 1] - gt).abs().mean())
     loss.backward()
@@ -158,14 +164,7 @@ def test_output_pixel_weight_adds_l1_for_decoder2_only(mm):
     """``train_cfg.output_pixel_weight`` (the photos recipe's deviation):
     decoder 1 keeps its own L1, and ``w * L1(D1.detach() + D2)`` is added,
     reaching decoder 2, never decoder 1; 0 (the paper) adds nothing."""
-    cfg, model_cfg = _model_cfg('')
-    model_cfg.train_cfg = dict(output_pixel_weight=0.5)
-    model = mm.MODELS.build(model_cfg)
-    model.perceptual_loss, model.gan_loss = None, None
-    data = _batch(model)
-    out = model.forward_tensor(data['inputs'], data['data_samples'],
-                               training=True)
-    gt = data['data_samples'].gt_img
+    model, out, gt = _l1_model_outputs(mm, dict(output_pixel_weight=0.5))
     losses = model.g_step(out, gt)
     torch.testing.assert_close(losses['loss_pix'],
                                (out[:, 0] - gt).abs().mean())
