@@ -184,18 +184,21 @@ def main(argv=None):
     from liifgan_mm.evaluation.image_metrics import ImageMetrics
     from liifgan_mm.evaluation.row_spec import RowSpec
     from liifgan_mm.evaluation.upsamplers import build_upsampler
+    def refuse(msg):  # a bad flag or path: one line, exit 2, no work done
+        print(f'alpha_sweep.py: error: {msg}', file=sys.stderr)
+        sys.exit(2)
+
     try:
         images = collect_inputs(args.inputs)
     except FileNotFoundError as e:
-        sys.exit(f'alpha_sweep.py: error: {e}')
+        refuse(e)
     images = images[:args.max_images] if args.max_images else images
     from liifgan_mm.evaluation.image_io import header_size
     for path in images:  # the input (GT / scale) must have a pixel
         hw = header_size(path)
         if hw is not None and min(hw) / args.scale < 1:
-            sys.exit(f'alpha_sweep.py: error: --scale {args.scale:g}: '
-                     f'{path} ({hw[0]}x{hw[1]}) would give an input of no '
-                     'pixels')
+            refuse(f'--scale {args.scale:g}: {path} ({hw[0]}x{hw[1]}) '
+                   'would give an input of no pixels')
 
     device = args.device or ('cuda' if torch.cuda.is_available() else 'cpu')
     spec = RowSpec('model', args.config, args.checkpoint)
@@ -205,7 +208,7 @@ def main(argv=None):
         up = build_upsampler(spec, device, cfg=cfg,
                              allow_random=args.random_weights)
     except (ValueError, KeyError, FileNotFoundError) as e:
-        sys.exit(f'alpha_sweep.py: error: {e}')
+        refuse(e)
     os.makedirs(args.out, exist_ok=True)
     with tqdm(total=len(images) * len(args.alphas), desc='alpha sweep',
               unit='img', file=sys.stderr) as progress:
