@@ -17,14 +17,10 @@ ALL_PHOTO_CONFIGS = sorted(
     if '_base_' not in p)
 # fine-tunes of the official LIIF: their own recipe (tests below); 1xb8
 # the CPU recipe, 1xb64 the same at batch 64 on a GPU (the published files)
-# the 1xb8 recipe going on from a published file with an L1 on the
-# output for decoder 2 (-l1out)
-L1OUT_FT = [c for c in ALL_PHOTO_CONFIGS if '-official-ft-l1out' in c]
-OFFICIAL_FT = [c for c in ALL_PHOTO_CONFIGS
-               if '1xb8-official-ft' in c and c not in L1OUT_FT]
+OFFICIAL_FT = [c for c in ALL_PHOTO_CONFIGS if '1xb8-official-ft' in c]
 GPU_FT = [c for c in ALL_PHOTO_CONFIGS if '1xb64-official-ft' in c]
 PHOTO_CONFIGS = [c for c in ALL_PHOTO_CONFIGS
-                 if c not in OFFICIAL_FT + GPU_FT + L1OUT_FT]
+                 if c not in OFFICIAL_FT + GPU_FT]
 SMALL = 'configs/liifgan/small/'
 
 
@@ -139,25 +135,6 @@ def test_gpu_fine_tunes_are_the_cpu_recipe_at_batch_64():
             meta = torch.load(REPO / published[name]['checkpoint'],
                               map_location='cpu', weights_only=True)['meta']
             assert meta['gan_iters'] == its, name
-
-
-def test_l1out_continuations_are_the_recipe_plus_an_output_l1():
-    """LIIF-GAN's and -SF's -l1out configs (both two-decoder rows) are
-    their 1xb8 recipe going on from the published file, with only
-    ``train_cfg.output_pixel_weight=1`` added (L1 on D1.detach() + D2)."""
-    names = {os.path.basename(c).split('_')[0] for c in L1OUT_FT}
-    assert names == {'liifgan', 'liifgan-sf'}
-    for path in L1OUT_FT:
-        cfg, base = _cfg(path), _cfg(path.replace('-l1out', ''))
-        name = os.path.basename(path).split('_')[0]
-        assert cfg.load_from == f'checkpoints/photos-paper/{name}.pth'
-        assert cfg.model.train_cfg.pop('output_pixel_weight') == 1.0
-        assert cfg.model.generator.pop('warm_start') is None
-        base.model.generator.pop('warm_start')
-        assert cfg.model == base.model
-        for key in ('train_dataloader', 'val_dataloader', 'optim_wrapper',
-                    'param_scheduler', 'train_cfg', 'custom_hooks'):
-            assert cfg[key] == base[key], (path, key)
 
 
 @pytest.mark.parametrize('config', PHOTO_CONFIGS)

@@ -28,9 +28,9 @@ class LIIFGAN(SRGAN):
     instead (decoder 2's L1 warm-up before the GAN stage: decoder 1 gets
     no gradient); default ``'decoder1'``. ``train_cfg.output_pixel_weight``
     (default 0, the paper) adds that L1 on ``D1.detach() + D2`` times the
-    weight beside decoder 1's own (``loss_pix_output``; a deviation of the
-    photos recipe: with GAN and VGG alone decoder 2 drew a pattern on the
-    latent grid, docs/cpu_recipe.md).
+    weight beside decoder 1's own (``loss_pix_output``; not the paper's
+    eq. 5: an option tried against decoder 2's latent-grid pattern,
+    docs/cpu_recipe.md).
 
     Perceptual loss gets images in ``[0, 1]`` (the data preprocessor's
     normalisation is undone; use ``norm_img=False`` in its config).

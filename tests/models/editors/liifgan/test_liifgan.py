@@ -161,7 +161,7 @@ def test_l1_on_output_trains_decoder2_not_decoder1(mm):
 
 
 def test_output_pixel_weight_adds_l1_for_decoder2_only(mm):
-    """``train_cfg.output_pixel_weight`` (the photos recipe's deviation):
+    """``train_cfg.output_pixel_weight`` (an option, not the paper's):
     decoder 1 keeps its own L1, and ``w * L1(D1.detach() + D2)`` is added,
     reaching decoder 2, never decoder 1; 0 (the paper) adds nothing."""
     model, out, gt = _l1_model_outputs(mm, dict(output_pixel_weight=0.5))
