@@ -78,6 +78,14 @@ def parse_args(argv=None):
     p.add_argument('--child-precision', default='fp32',
                    help=argparse.SUPPRESS)
     args = p.parse_args(argv)
+    from liifgan_mm.utils import cli_checks
+    try:
+        cli_checks.device(args.device)
+        cli_checks.whole_numbers(args, dict(
+            threads=1, repeat=1, chunk=1, their_chunk=1, x30_band=1,
+            x30_rows=1))
+    except ValueError as e:
+        p.error(str(e))
     if args.chunk is None:
         args.chunk = 1024 if args.device == 'cpu' else 65536
     return args

@@ -64,6 +64,14 @@ def parse_args(argv=None):
     p.add_argument('--child', choices=['untiled', 'tiled'],
                    help=argparse.SUPPRESS)
     args = p.parse_args(argv)
+    from liifgan_mm.utils import cli_checks
+    try:
+        cli_checks.device(args.device)
+        cli_checks.scale_list([args.scale], '--scale')
+        cli_checks.whole_numbers(args, dict(tile=1, rows=1, threads=1,
+                                            chunk=1))
+    except ValueError as e:
+        p.error(str(e))
     args.chunk = args.chunk or (1024 if args.device == 'cpu' else 65536)
     return args
 

@@ -32,6 +32,7 @@ import argparse
 import copy
 import json
 import os
+import os.path as osp
 import sys
 from pathlib import Path
 
@@ -62,6 +63,17 @@ def parse_args(argv=None):
                    'machine; meaningful with --threads 1)')
     p.add_argument('--json', action='store_true')
     args = p.parse_args(argv)
+    from liifgan_mm.utils import cli_checks
+    try:
+        cli_checks.device(args.device)
+        cli_checks.whole_numbers(args, dict(batch=1, steps=1, curve=0,
+                                            threads=1))
+    except ValueError as e:
+        p.error(str(e))
+    if args.config and not osp.isfile(args.config):
+        p.error(f'--config {args.config}: no such file')
+    if args.images and not osp.isdir(args.images):
+        p.error(f'--images {args.images}: no such folder')
     args.batch = args.batch or (16 if args.vs_stock else 8)
     args.config = args.config or str(
         REPO / 'configs' / 'liifgan' / 'liifgan_edsr-c64b16_1xb128-125k_div2k.py'

@@ -76,6 +76,10 @@ def main(argv=None):
         sets.insert(0, (args.rows, args.table, args.dataset))
     if not sets:
         p.error('give a table.csv or --set ROWS TABLE DATASET')
+    for rows_file, table_file, _ in sets:
+        for path in (rows_file, table_file):
+            if not osp.isfile(path):
+                p.error(f'{path}: no such file')
     shipped = {}  # config -> (row, its table, data set)
     for rows_file, table_file, dataset in sets:
         with open(table_file, newline='') as f:

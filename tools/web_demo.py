@@ -59,6 +59,14 @@ def parse_args(argv=None):
     p.add_argument('--max-pixels', type=int, default=DEFAULT_MAX_PIXELS,
                    help='refuse outputs with more pixels (default 2**24)')
     args = p.parse_args(argv)
+    if not 0 <= args.port <= 65535:
+        p.error(f'--port must be in [0, 65535], got {args.port}')
+    from liifgan_mm.utils import cli_checks
+    try:
+        cli_checks.device(args.device)
+        cli_checks.whole_numbers(args, dict(max_pixels=1))
+    except ValueError as e:
+        p.error(str(e))
     if not osp.isfile(args.index):
         p.error(f'--index: no such file: {args.index}')
     if args.photos is None:

@@ -69,6 +69,15 @@ def writable_folder(path, flag):
     return path
 
 
+def whole_numbers(args, minimums):
+    """``whole_number`` for each ``{attribute: minimum}`` of ``args`` that
+    is set (``None``: the tool's default); the flag is the attribute's."""
+    for name, minimum in minimums.items():
+        value = getattr(args, name)
+        if value is not None:
+            whole_number(value, '--' + name.replace('_', '-'), minimum)
+
+
 def device(value, flag='--device'):
     """A torch device name this machine has (``None``: the tool picks)."""
     if value is None:

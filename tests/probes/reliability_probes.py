@@ -16,6 +16,7 @@ import io
 import os
 import shutil
 import struct
+import subprocess
 import sys
 import tempfile
 import zlib
@@ -202,9 +203,24 @@ def training_probes(tmp):
     afile.write_text('x')
     probe('7 a file as work_dir', 'mim train mmagic CFG --work-dir afile',
           lambda: tiny_runner(tmp / 't1', data, work_dir=str(afile)))
-    ROWS.append(('7 read-only work_dir', 'mim train mmagic CFG --work-dir '
-                 'ro/', '-', 'not probed: this machine runs as root (who '
-                 'writes anyway); mocked in test_entry_errors.py'))
+    ro = tmp / 'ro'  # root writes into chmod 555: a read-only bind mount
+    ro.mkdir()
+    mounted = os.geteuid() == 0 and not any(subprocess.run(
+        cmd, capture_output=True).returncode for cmd in (
+            ['mount', '--bind', str(ro), str(ro)],
+            ['mount', '-o', 'remount,bind,ro', str(ro)]))
+    if os.geteuid() != 0:
+        ro.chmod(0o555)
+    if mounted or os.geteuid() != 0:
+        probe('7 read-only work_dir', 'mim train mmagic CFG --work-dir ro/'
+              + (' (read-only bind mount)' if mounted else ' (chmod 555)'),
+              lambda: tiny_runner(tmp / 't1', data, work_dir=str(ro)))
+    else:
+        ROWS.append(('7 read-only work_dir', 'mim train mmagic CFG '
+                     '--work-dir ro/', '-', 'not probed: root, and no '
+                     'read-only mount permitted here'))
+    subprocess.run(['umount', str(ro)], capture_output=True)
+    ro.chmod(0o755)
     for key, value in (('default_hooks.checkpoint.max_keep_ckpt', 1),
                        ('default_hooks.logger.intervl', 5),
                        ('default_hooks.divergence_guard.max_consecutiv', 3)):
