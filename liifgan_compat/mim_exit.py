@@ -64,10 +64,9 @@ def patch_mim_cli(module, record=None):
         command = original(self, ctx, name)
         space = getattr(getattr(command, 'callback', None), '__globals__',
                         None)
-        if isinstance(space, dict) and space.get('__name__') != 'mim.cli':
-            for body in _VERBS:
-                if body == getattr(command, 'name', None):
-                    patch_failed_script(space, body, record)
+        body = getattr(command, 'name', None)
+        if body in _VERBS and isinstance(space, dict):
+            patch_failed_script(space, body, record)
         return command
 
     get_command.liifgan_wrapped = True

@@ -6,7 +6,7 @@ offset repeats the same texture in every latent cell wherever neighbouring
 codes are alike: a grid of period ``s`` output pixels at scale ``s``,
 locked to the input's pixels (the crop grid's "latent-grid pattern").
 
-:func:`latent_grid_rms` measures it on the error ``pred - gt``. The GT is
+:func:`latent_grid_energy` measures it on the error ``pred - gt``. The GT is
 cropped top-left to ``h * s`` rows (LIIF's DIV2K protocol), so input pixel
 ``k`` covers output pixels ``[k s, (k + 1) s)`` and the phase of output
 pixel ``i`` is ``i mod s``. In windows of ``window x window`` cells the
@@ -17,8 +17,10 @@ windows, less what noise alone gives (each phase mean averages
 pattern's energy (:func:`latent_grid_energy`, in squared 8-bit levels;
 near 0, of either sign, for an error with no part locked to the grid).
 Averaged over images, its root (:func:`energy_rms`) is the pattern's RMS in
-8-bit levels. Windows, not the whole image, because
-the pattern's sign and colour follow the content.
+8-bit levels. Windows, not the whole image, because the pattern's sign
+and colour follow the content. On real photos bicubic and an L1 model
+measure above 0 too (GT content already locked to the pixel grid): read a
+model's number against theirs.
 
 Integer scales only (a non-integer period does not fold onto whole
 pixels). A border of whole cells covering ``s + 6`` pixels is left out,
