@@ -45,6 +45,11 @@ def parse_args(argv=None):
         p.error(f'--crop must be >= 0 px, got {args.crop}')
     if args.max_images is not None and args.max_images < 1:
         p.error(f'--max-images must be >= 1, got {args.max_images}')
+    from liifgan_mm.utils.cli_checks import device
+    try:
+        device(args.device)
+    except ValueError as e:
+        p.error(str(e))
     if not osp.isfile(args.rows):
         p.error(f'--rows {args.rows}: no such file')
     if args.csv and osp.exists(args.csv):

@@ -39,6 +39,7 @@ def test_table_for_bicubic_and_the_official_liif(photo_dir, tmp_path,
     (['--crop', '-1'], '--crop must be >= 0'),
     (['--max-images', '0'], '--max-images must be >= 1'),
     (['--rows', 'no_such.json'], '--rows no_such.json: no such file'),
+    (['--device', 'cud'], '--device cud: '),
 ])
 def test_bad_flags_one_line(argv, msg, capsys):
     tool = load_tool('latent_grid')
