@@ -2,6 +2,7 @@
 the CPU recipe's chain runs as published (LIIF -> warm-started LIIF-GAN;
 SRResNet -> SRResNet-GAN by ``load_from``), 2 iterations each."""
 import glob
+import json
 import os
 
 import cv2
@@ -17,10 +18,13 @@ ALL_PHOTO_CONFIGS = sorted(
     if '_base_' not in p)
 # fine-tunes of the official LIIF: their own recipe (tests below); 1xb8
 # the CPU recipe, 1xb64 the same at batch 64 on a GPU (the published files)
-OFFICIAL_FT = [c for c in ALL_PHOTO_CONFIGS if '1xb8-official-ft' in c]
+OFFICIAL_FT = [c for c in ALL_PHOTO_CONFIGS
+               if c.endswith('1xb8-official-ft_photos.py')]
 GPU_FT = [c for c in ALL_PHOTO_CONFIGS if '1xb64-official-ft' in c]
+# a published file continued on CPU (the LIIF-GAN row)
+GRID = 'configs/liifgan/liifgan_edsr-c64b16_1xb8-official-ft-grid_photos.py'
 PHOTO_CONFIGS = [c for c in ALL_PHOTO_CONFIGS
-                 if c not in OFFICIAL_FT + GPU_FT]
+                 if c not in OFFICIAL_FT + GPU_FT + [GRID]]
 SMALL = 'configs/liifgan/small/'
 
 
@@ -101,8 +105,6 @@ def test_gpu_fine_tunes_are_the_cpu_recipe_at_batch_64():
     the training crops, the iterations they ran (constant learning rate)
     and the stage files they chain; the GAN-stage iterations are those the
     published checkpoints record."""
-    import json
-
     import torch
     assert len(GPU_FT) == 5
     gpu = {os.path.basename(c).split('_')[0]: _cfg(c) for c in GPU_FT}
@@ -129,12 +131,49 @@ def test_gpu_fine_tunes_are_the_cpu_recipe_at_batch_64():
                 f'{p.work_dir[2:]}/iter_{p.train_cfg.max_iters}.pth')
             cpu_ws.pop('checkpoint')
         assert cfg.model == cpu.model
-        if name in published:
+        if name in ('liifgan-s', 'liifgan-sf'):
             assert published[name]['config'] == f'configs/liifgan/{name}_' \
                 'edsr-c64b16_1xb64-official-ft_photos.py'
             meta = torch.load(REPO / published[name]['checkpoint'],
                               map_location='cpu', weights_only=True)['meta']
             assert meta['gan_iters'] == its, name
+    assert published['liifgan']['config'] == GRID
+
+
+def test_published_liifgan_is_the_gpu_file_continued_with_the_grid_loss():
+    """The LIIF-GAN row: the GPU run's file (kept in checkpoints/wip, its
+    sha256 listed) continued by the CPU recipe, changed only by the
+    latent-grid L1 (latent_grid_weight) and the start; the published file
+    records both lengths."""
+    import hashlib
+
+    import torch
+    grid, cpu = _cfg(GRID), _cfg(OFFICIAL_FT[OFFICIAL_FT.index(
+        'configs/liifgan/liifgan_edsr-c64b16_1xb8-official-ft_photos.py')])
+    gpu = _cfg('configs/liifgan/liifgan_edsr-c64b16_1xb64-official-ft_'
+               'photos.py')
+    assert grid.model.train_cfg.pop('latent_grid_weight') == 5.0
+    assert grid.model.generator.warm_start is None
+    cpu.model.generator.warm_start = None
+    assert grid.model == cpu.model
+    for key in ('train_dataloader', 'val_dataloader', 'optim_wrapper',
+                'param_scheduler', 'custom_hooks'):
+        assert grid[key] == cpu[key], key
+    # the learning rate is constant over the run
+    assert grid.param_scheduler.milestones[0] > grid.train_cfg.max_iters
+    start = REPO / grid.load_from
+    digest = hashlib.sha256(start.read_bytes()).hexdigest()
+    assert f'{digest}  {start.name}' in (
+        start.parent / 'SHA256SUMS').read_text().splitlines()
+    meta = torch.load(start, map_location='cpu', weights_only=True)['meta']
+    assert meta['gan_iters'] == gpu.train_cfg.max_iters
+    rows = json.loads((REPO / 'checkpoints/photos-paper/rows.json').read_text())
+    row = [r for r in rows if r['name'] == 'LIIF-GAN'][0]
+    assert row['config'] == GRID
+    meta = torch.load(REPO / row['checkpoint'], map_location='cpu',
+                      weights_only=True)['meta']
+    assert meta['gan_iters'] == (gpu.train_cfg.max_iters
+                                 + grid.train_cfg.max_iters)
 
 
 @pytest.mark.parametrize('config', PHOTO_CONFIGS)

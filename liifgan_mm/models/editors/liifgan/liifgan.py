@@ -6,6 +6,7 @@ import torch
 from mmagic.models.editors.srgan import SRGAN
 from mmagic.registry import MODELS
 from mmagic.structures import DataSample
+from liifgan_mm.models.losses.latent_grid_loss import latent_grid_l1
 from liifgan_mm.utils.output_size import output_size
 
 
@@ -30,7 +31,12 @@ class LIIFGAN(SRGAN):
     (default 0, the paper) adds that L1 on ``D1.detach() + D2`` times the
     weight beside decoder 1's own (``loss_pix_output``; not the paper's
     eq. 5: an option tried against decoder 2's latent-grid pattern,
-    docs/cpu_recipe.md).
+    docs/cpu_recipe.md). ``train_cfg.latent_grid_weight`` (default 0,
+    the paper) adds an L1 on the part of ``D1.detach() + D2``'s error that
+    repeats on the latent grid (``loss_latent_grid``,
+    :func:`~liifgan_mm.models.losses.latent_grid_loss.latent_grid_l1`; not
+    the paper's either): ``forward_tensor`` keeps the training patch's
+    query coordinates and input size for it.
 
     Perceptual loss gets images in ``[0, 1]`` (the data preprocessor's
     normalisation is undone; use ``norm_img=False`` in its config).
@@ -109,6 +115,7 @@ class LIIFGAN(SRGAN):
         if not training:
             out = self.generator.head.combine(d1, d2)
             return out.view(b, *size, 3).permute(0, 3, 1, 2).contiguous()
+        self._train_queries = (coord, tuple(inputs.shape[-2:]))
         p = math.isqrt(coord.shape[1])
         if p * p != coord.shape[1]:
             raise ValueError('LIIFGAN trains on square RGS patches; got '
@@ -136,7 +143,8 @@ class LIIFGAN(SRGAN):
 
         Returns:
             dict: ``loss_pix`` (decoder 1), ``loss_pix_output`` (only with
-            ``train_cfg.output_pixel_weight``), ``loss_perceptual``,
+            ``train_cfg.output_pixel_weight``), ``loss_latent_grid`` (only
+            with ``train_cfg.latent_grid_weight``), ``loss_perceptual``,
             ``loss_style``, ``loss_gan`` (decoder 1 + 2, D1 detached).
         """
         d1, fake = batch_outputs[:, 0], batch_outputs[:, -1]
@@ -152,6 +160,11 @@ class LIIFGAN(SRGAN):
             if weight and on == 'decoder1' and batch_outputs.shape[1] > 1:
                 losses['loss_pix_output'] = weight * self.pixel_loss(
                     fake, batch_gt_data)
+        weight = (self.train_cfg or {}).get('latent_grid_weight', 0)
+        if weight:
+            coord, lr_size = self._train_queries
+            losses['loss_latent_grid'] = weight * latent_grid_l1(
+                fake, batch_gt_data, coord, lr_size)
         if self.perceptual_loss:
             percep, style = self.perceptual_loss(
                 self._to_unit(fake), self._to_unit(batch_gt_data))

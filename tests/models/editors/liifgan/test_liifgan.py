@@ -178,6 +178,26 @@ def test_output_pixel_weight_adds_l1_for_decoder2_only(mm):
     assert 'loss_pix_output' not in model.g_step(out.detach(), gt)
 
 
+def test_latent_grid_weight_penalises_decoder2_output_only(mm):
+    """``train_cfg.latent_grid_weight`` (an option, not the paper's): ``w *
+    latent_grid_l1`` of ``D1.detach() + D2`` on the patch's own query
+    coordinates, reaching decoder 2, never decoder 1; 0 adds nothing."""
+    from liifgan_mm.models.losses.latent_grid_loss import latent_grid_l1
+    model, out, gt = _l1_model_outputs(mm, dict(latent_grid_weight=2.0))
+    loss = model.g_step(out, gt)['loss_latent_grid']
+    coord = make_coord((40, 40), flatten=False)[5:21, 7:23].reshape(1, -1, 2)
+    torch.testing.assert_close(
+        loss, 2 * latent_grid_l1(out[:, 1], gt, coord.expand(2, -1, -1),
+                                 (16, 16)))
+    assert loss > 0
+    loss.backward()
+    gen = model.generator
+    assert not _has_grad(gen.head.decoder1)
+    assert _has_grad(gen.head.decoder2) and _has_grad(gen.conv_after_body)
+    model.train_cfg = dict(latent_grid_weight=0)
+    assert 'loss_latent_grid' not in model.g_step(out.detach(), gt)
+
+
 @pytest.mark.parametrize('size', [(23, 31), (40, 17)])
 def test_decoder1_with_zeroed_decoder2_equals_stock_liif(mm, size):
     enc = dict(type='EDSRNet', in_channels=3, out_channels=3,
