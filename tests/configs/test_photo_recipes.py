@@ -148,8 +148,9 @@ def test_published_liifgan_is_the_gpu_file_continued_with_the_grid_loss():
     import hashlib
 
     import torch
-    grid, cpu = _cfg(GRID), _cfg(OFFICIAL_FT[OFFICIAL_FT.index(
-        'configs/liifgan/liifgan_edsr-c64b16_1xb8-official-ft_photos.py')])
+    grid = _cfg(GRID)
+    cpu = _cfg('configs/liifgan/liifgan_edsr-c64b16_1xb8-official-ft_'
+               'photos.py')
     gpu = _cfg('configs/liifgan/liifgan_edsr-c64b16_1xb64-official-ft_'
                'photos.py')
     assert grid.model.train_cfg.pop('latent_grid_weight') == 5.0

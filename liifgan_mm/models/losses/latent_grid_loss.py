@@ -33,8 +33,8 @@ def latent_grid_l1(pred, target, coord, lr_size, bins=4, window=None):
         bins (int): phase bins per axis.
         window (int, optional): window side in latent cells; None (default)
             takes the whole patch as one window. On the photo set's training
-            patches the published LIIF-GAN measures 2.6x stage 2's (which
-            has no pattern) with the whole patch, 1.6x with windows of 16
+            patches the GPU run's LIIF-GAN file measures 2.6x its stage 2
+            (which has no pattern) with the whole patch, 1.6x with windows of 16
             cells, 1.35x with 8: the pattern holds over a 48 px patch, and
             a larger window averages more of the texture out.
 
