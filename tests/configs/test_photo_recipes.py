@@ -23,8 +23,10 @@ OFFICIAL_FT = [c for c in ALL_PHOTO_CONFIGS
 GPU_FT = [c for c in ALL_PHOTO_CONFIGS if '1xb64-official-ft' in c]
 # a published file continued on CPU (the LIIF-GAN row)
 GRID = 'configs/liifgan/liifgan_edsr-c64b16_1xb8-official-ft-grid_photos.py'
+CONT = ('configs/liifgan/liifgan_edsr-c64b16_1xb8-official-ft-grid-cont_'
+        'photos.py')
 PHOTO_CONFIGS = [c for c in ALL_PHOTO_CONFIGS
-                 if c not in OFFICIAL_FT + GPU_FT + [GRID]]
+                 if c not in OFFICIAL_FT + GPU_FT + [GRID, CONT]]
 SMALL = 'configs/liifgan/small/'
 
 
@@ -137,14 +139,13 @@ def test_gpu_fine_tunes_are_the_cpu_recipe_at_batch_64():
             meta = torch.load(REPO / published[name]['checkpoint'],
                               map_location='cpu', weights_only=True)['meta']
             assert meta['gan_iters'] == its, name
-    assert published['liifgan']['config'] == GRID
+    assert published['liifgan']['config'] == CONT
 
 
-def test_published_liifgan_is_the_gpu_file_continued_with_the_grid_loss():
-    """The LIIF-GAN row: the GPU run's file (kept in checkpoints/wip, its
-    sha256 listed) continued by the CPU recipe, changed only by the
-    latent-grid L1 (latent_grid_weight) and the start; the published file
-    records both lengths."""
+def test_liifgan_grid_run_is_the_gpu_file_continued_with_the_grid_loss():
+    """The LIIF-GAN row's first CPU leg: the GPU run's file (kept in
+    checkpoints/wip, its sha256 listed) continued by the CPU recipe, changed
+    only by the latent-grid L1 (latent_grid_weight) and the start."""
     import hashlib
 
     import torch
@@ -168,13 +169,39 @@ def test_published_liifgan_is_the_gpu_file_continued_with_the_grid_loss():
         start.parent / 'SHA256SUMS').read_text().splitlines()
     meta = torch.load(start, map_location='cpu', weights_only=True)['meta']
     assert meta['gan_iters'] == gpu.train_cfg.max_iters
+
+
+def test_published_liifgan_is_the_grid_run_gone_on():
+    """The LIIF-GAN row: the latent-grid run's 3300-iteration state (kept in
+    checkpoints/wip, its sha256 listed) gone on with the same recipe, only
+    the start, the length and a learning rate lowered in its second half
+    changed; the published file records every GAN iteration."""
+    import hashlib
+
+    import torch
+    grid, cont = _cfg(GRID), _cfg(CONT)
+    gpu = _cfg('configs/liifgan/liifgan_edsr-c64b16_1xb64-official-ft_'
+               'photos.py')
+    assert cont.model == grid.model
+    for key in ('train_dataloader', 'val_dataloader', 'optim_wrapper',
+                'custom_hooks', 'default_hooks'):
+        assert cont[key] == grid[key], key
+    const, linear = cont.param_scheduler
+    assert const.end == linear.begin == cont.train_cfg.max_iters // 2
+    assert linear.end == cont.train_cfg.max_iters
+    assert (const.factor, linear.start_factor) == (1.0, 1.0)
+    start = REPO / cont.load_from
+    digest = hashlib.sha256(start.read_bytes()).hexdigest()
+    assert f'{digest}  {start.name}' in (
+        start.parent / 'SHA256SUMS').read_text().splitlines()
+    meta = torch.load(start, map_location='cpu', weights_only=True)['meta']
+    assert cont.start_iters == gpu.train_cfg.max_iters + meta['iter']
     rows = json.loads((REPO / 'checkpoints/photos-paper/rows.json').read_text())
     row = [r for r in rows if r['name'] == 'LIIF-GAN'][0]
-    assert row['config'] == GRID
+    assert row['config'] == CONT
     meta = torch.load(REPO / row['checkpoint'], map_location='cpu',
                       weights_only=True)['meta']
-    assert meta['gan_iters'] == (gpu.train_cfg.max_iters
-                                 + grid.train_cfg.max_iters)
+    assert meta['gan_iters'] == cont.start_iters + meta['iter']
 
 
 @pytest.mark.parametrize('config', PHOTO_CONFIGS)
