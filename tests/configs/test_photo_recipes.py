@@ -34,6 +34,19 @@ def _cfg(path):
     return Config.fromfile(REPO / path)
 
 
+def _listed_start_meta(cfg):
+    """The ``meta`` of ``cfg.load_from``, a file kept in the repository
+    whose sha256 its folder's SHA256SUMS lists."""
+    import hashlib
+
+    import torch
+    start = REPO / cfg.load_from
+    digest = hashlib.sha256(start.read_bytes()).hexdigest()
+    assert f'{digest}  {start.name}' in (
+        start.parent / 'SHA256SUMS').read_text().splitlines()
+    return torch.load(start, map_location='cpu', weights_only=True)['meta']
+
+
 def test_every_model_of_the_comparison_has_a_config():
     names = {os.path.basename(c).split('_')[0] for c in PHOTO_CONFIGS}
     assert names == {'liif', 'liifgan', 'liifgan-s', 'liifgan-sf',
@@ -146,9 +159,6 @@ def test_liifgan_grid_run_is_the_gpu_file_continued_with_the_grid_loss():
     """The LIIF-GAN row's first CPU leg: the GPU run's file (kept in
     checkpoints/wip, its sha256 listed) continued by the CPU recipe, changed
     only by the latent-grid L1 (latent_grid_weight) and the start."""
-    import hashlib
-
-    import torch
     grid = _cfg(GRID)
     cpu = _cfg('configs/liifgan/liifgan_edsr-c64b16_1xb8-official-ft_'
                'photos.py')
@@ -163,11 +173,7 @@ def test_liifgan_grid_run_is_the_gpu_file_continued_with_the_grid_loss():
         assert grid[key] == cpu[key], key
     # the learning rate is constant over the run
     assert grid.param_scheduler.milestones[0] > grid.train_cfg.max_iters
-    start = REPO / grid.load_from
-    digest = hashlib.sha256(start.read_bytes()).hexdigest()
-    assert f'{digest}  {start.name}' in (
-        start.parent / 'SHA256SUMS').read_text().splitlines()
-    meta = torch.load(start, map_location='cpu', weights_only=True)['meta']
+    meta = _listed_start_meta(grid)
     assert meta['gan_iters'] == gpu.train_cfg.max_iters
 
 
@@ -176,8 +182,6 @@ def test_published_liifgan_is_the_grid_run_gone_on():
     checkpoints/wip, its sha256 listed) gone on with the same recipe, only
     the start, the length and a learning rate lowered in its second half
     changed; the published file records every GAN iteration."""
-    import hashlib
-
     import torch
     grid, cont = _cfg(GRID), _cfg(CONT)
     gpu = _cfg('configs/liifgan/liifgan_edsr-c64b16_1xb64-official-ft_'
@@ -190,11 +194,7 @@ def test_published_liifgan_is_the_grid_run_gone_on():
     assert const.end == linear.begin == cont.train_cfg.max_iters // 2
     assert linear.end == cont.train_cfg.max_iters
     assert (const.factor, linear.start_factor) == (1.0, 1.0)
-    start = REPO / cont.load_from
-    digest = hashlib.sha256(start.read_bytes()).hexdigest()
-    assert f'{digest}  {start.name}' in (
-        start.parent / 'SHA256SUMS').read_text().splitlines()
-    meta = torch.load(start, map_location='cpu', weights_only=True)['meta']
+    meta = _listed_start_meta(cont)
     assert cont.start_iters == gpu.train_cfg.max_iters + meta['iter']
     rows = json.loads((REPO / 'checkpoints/photos-paper/rows.json').read_text())
     row = [r for r in rows if r['name'] == 'LIIF-GAN'][0]
