@@ -62,10 +62,12 @@ def parse_args(argv=None):
         p.error(f'--alphas must be in [0, 1], got {bad}')
     if not 0 < args.scale < float('inf'):
         p.error(f'--scale must be a positive finite number, got {args.scale}')
-    if args.max_images is not None and args.max_images < 1:
-        p.error(f'--max-images must be >= 1, got {args.max_images}')
-    if args.crop < 1:
-        p.error(f'--crop must be >= 1 pixel, got {args.crop}')
+    from liifgan_mm.utils import cli_checks
+    try:
+        cli_checks.whole_numbers(args, {'max_images': 1, 'crop': 1})
+        cli_checks.device(args.device)
+    except ValueError as e:
+        p.error(str(e))
     if osp.exists(args.out) and not osp.isdir(args.out):
         p.error(f'-o {args.out} exists and is not a folder')
     old = [osp.join(args.out, n) for n in OUTPUTS

@@ -41,13 +41,10 @@ def parse_args(argv=None):
     bad = [s for s in args.scales if not (2 <= s <= 64 and s == int(s))]
     if bad:
         p.error(f'--scales must be integers from 2 to 64, got {bad}')
-    if args.crop < 0:
-        p.error(f'--crop must be >= 0 px, got {args.crop}')
-    if args.max_images is not None and args.max_images < 1:
-        p.error(f'--max-images must be >= 1, got {args.max_images}')
-    from liifgan_mm.utils.cli_checks import device
+    from liifgan_mm.utils import cli_checks
     try:
-        device(args.device)
+        cli_checks.whole_numbers(args, {'crop': 0, 'max_images': 1})
+        cli_checks.device(args.device)
     except ValueError as e:
         p.error(str(e))
     if not osp.isfile(args.rows):

@@ -38,9 +38,9 @@ def test_sweep_files(photo_dir, tmp_path, offline_env):
     (['--scale', '0'], '--scale must be a positive'),
     (['--scale', 'inf'], '--scale must be a positive finite'),
     (['--scale', 'nan'], '--scale must be a positive finite'),
-    (['--max-images', '-1'], '--max-images must be >= 1'),
-    (['--max-images', '0'], '--max-images must be >= 1'),
-    (['--crop', '0'], '--crop must be >= 1'),
+    (['--max-images', '-1'], '--max-images must be a whole number >= 1'),
+    (['--max-images', '0'], '--max-images must be a whole number >= 1'),
+    (['--crop', '0'], '--crop must be a whole number >= 1'),
 ])
 def test_bad_arguments(photo_dir, tmp_path, capsys, argv, msg):
     tool = load_tool('alpha_sweep')

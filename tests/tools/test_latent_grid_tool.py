@@ -36,8 +36,8 @@ def test_table_for_bicubic_and_the_official_liif(photo_dir, tmp_path,
 @pytest.mark.parametrize('argv,msg', [
     (['--scales', '4.5'], '--scales must be integers from 2 to 64'),
     (['--scales', '1'], '--scales must be integers from 2 to 64'),
-    (['--crop', '-1'], '--crop must be >= 0'),
-    (['--max-images', '0'], '--max-images must be >= 1'),
+    (['--crop', '-1'], '--crop must be a whole number >= 0'),
+    (['--max-images', '0'], '--max-images must be a whole number >= 1'),
     (['--rows', 'no_such.json'], '--rows no_such.json: no such file'),
     (['--device', 'cud'], '--device cud: '),
 ])
