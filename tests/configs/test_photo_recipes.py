@@ -25,8 +25,10 @@ GPU_FT = [c for c in ALL_PHOTO_CONFIGS if '1xb64-official-ft' in c]
 GRID = 'configs/liifgan/liifgan_edsr-c64b16_1xb8-official-ft-grid_photos.py'
 CONT = ('configs/liifgan/liifgan_edsr-c64b16_1xb8-official-ft-grid-cont_'
         'photos.py')
+# the published LIIF-GAN file gone on to -S's and -SF's GAN budget
+EQ = 'configs/liifgan/liifgan_edsr-c64b16_1xb8-official-ft-grid-eq_photos.py'
 PHOTO_CONFIGS = [c for c in ALL_PHOTO_CONFIGS
-                 if c not in OFFICIAL_FT + GPU_FT + [GRID, CONT]]
+                 if c not in OFFICIAL_FT + GPU_FT + [GRID, CONT, EQ]]
 SMALL = 'configs/liifgan/small/'
 
 
@@ -202,6 +204,38 @@ def test_published_liifgan_is_the_grid_run_gone_on():
     meta = torch.load(REPO / row['checkpoint'], map_location='cpu',
                       weights_only=True)['meta']
     assert meta['gan_iters'] == cont.start_iters + meta['iter']
+
+
+def test_equal_budget_run_goes_on_from_the_published_file():
+    """The equal-budget leg: the published LIIF-GAN file run on by the
+    grid-cont config (kept in checkpoints/wip, its sha256 listed), then by
+    this config, which changes only the start, the length and the schedule;
+    at its end LIIF-GAN's GAN stage has seen as many patches as -SF's
+    (within 1%) and -S's (within 3%)."""
+    import torch
+    cont, eq = _cfg(CONT), _cfg(EQ)
+    gpu = {n: _cfg(f'configs/liifgan/{n}_edsr-c64b16_1xb64-official-ft_'
+                   'photos.py') for n in ('liifgan', 'liifgan-s', 'liifgan-sf')}
+    assert eq.model == cont.model
+    for key in ('train_dataloader', 'val_dataloader', 'optim_wrapper',
+                'custom_hooks', 'default_hooks'):
+        assert eq[key] == cont[key], key
+    const, linear = eq.param_scheduler
+    assert const.end == linear.begin == eq.train_cfg.max_iters // 2
+    assert linear.end == eq.train_cfg.max_iters
+    assert (linear.start_factor, linear.end_factor) == (1.0, 0.1)
+    published = torch.load(REPO / 'checkpoints/photos-paper/liifgan.pth',
+                           map_location='cpu', weights_only=True)['meta']
+    assert eq.start_iters == published['gan_iters'] + \
+        _listed_start_meta(eq)['iter']
+    batch = eq.train_dataloader.batch_size
+    g = gpu['liifgan']
+    patches = g.train_dataloader.batch_size * g.train_cfg.max_iters + batch * (
+        eq.start_iters - g.train_cfg.max_iters + eq.train_cfg.max_iters)
+    for name, tol in (('liifgan-sf', 0.01), ('liifgan-s', 0.03)):
+        c = gpu[name]
+        other = c.train_dataloader.batch_size * c.train_cfg.max_iters
+        assert abs(patches / other - 1) < tol, (name, patches, other)
 
 
 @pytest.mark.parametrize('config', PHOTO_CONFIGS)
