@@ -179,6 +179,20 @@ def test_liifgan_grid_run_is_the_gpu_file_continued_with_the_grid_loss():
     assert meta['gan_iters'] == gpu.train_cfg.max_iters
 
 
+def _same_recipe_rate_lowered_over_second_half(cfg, base):
+    """``cfg`` is ``base``'s recipe; its learning rate is held for the first
+    half of the run, then lowered linearly to a tenth."""
+    assert cfg.model == base.model
+    for key in ('train_dataloader', 'val_dataloader', 'optim_wrapper',
+                'custom_hooks', 'default_hooks'):
+        assert cfg[key] == base[key], key
+    const, linear = cfg.param_scheduler
+    assert const.end == linear.begin == cfg.train_cfg.max_iters // 2
+    assert linear.end == cfg.train_cfg.max_iters
+    assert (const.factor, linear.start_factor, linear.end_factor) == (
+        1.0, 1.0, 0.1)
+
+
 def test_published_liifgan_is_the_grid_run_gone_on():
     """The LIIF-GAN row: the latent-grid run's 3300-iteration state (kept in
     checkpoints/wip, its sha256 listed) gone on with the same recipe, only
@@ -188,14 +202,7 @@ def test_published_liifgan_is_the_grid_run_gone_on():
     grid, cont = _cfg(GRID), _cfg(CONT)
     gpu = _cfg('configs/liifgan/liifgan_edsr-c64b16_1xb64-official-ft_'
                'photos.py')
-    assert cont.model == grid.model
-    for key in ('train_dataloader', 'val_dataloader', 'optim_wrapper',
-                'custom_hooks', 'default_hooks'):
-        assert cont[key] == grid[key], key
-    const, linear = cont.param_scheduler
-    assert const.end == linear.begin == cont.train_cfg.max_iters // 2
-    assert linear.end == cont.train_cfg.max_iters
-    assert (const.factor, linear.start_factor) == (1.0, 1.0)
+    _same_recipe_rate_lowered_over_second_half(cont, grid)
     meta = _listed_start_meta(cont)
     assert cont.start_iters == gpu.train_cfg.max_iters + meta['iter']
     rows = json.loads((REPO / 'checkpoints/photos-paper/rows.json').read_text())
@@ -216,14 +223,7 @@ def test_equal_budget_run_goes_on_from_the_published_file():
     cont, eq = _cfg(CONT), _cfg(EQ)
     gpu = {n: _cfg(f'configs/liifgan/{n}_edsr-c64b16_1xb64-official-ft_'
                    'photos.py') for n in ('liifgan', 'liifgan-s', 'liifgan-sf')}
-    assert eq.model == cont.model
-    for key in ('train_dataloader', 'val_dataloader', 'optim_wrapper',
-                'custom_hooks', 'default_hooks'):
-        assert eq[key] == cont[key], key
-    const, linear = eq.param_scheduler
-    assert const.end == linear.begin == eq.train_cfg.max_iters // 2
-    assert linear.end == eq.train_cfg.max_iters
-    assert (linear.start_factor, linear.end_factor) == (1.0, 0.1)
+    _same_recipe_rate_lowered_over_second_half(eq, cont)
     published = torch.load(REPO / 'checkpoints/photos-paper/liifgan.pth',
                            map_location='cpu', weights_only=True)['meta']
     assert eq.start_iters == published['gan_iters'] + \
