@@ -79,3 +79,23 @@ def test_records_its_variant_and_refuses_the_others(mm, row):
         with pytest.raises(ValueError, match='refusing to load weights into'):
             load_strict(model, str(REPO / row['checkpoint']),
                         config=other['config'])
+
+
+def test_readme_quick_start_runs_the_published_paper_size_liifgan():
+    """The README's quick start (upsample tool, inferencer, mim download)
+    names the LIIF-GAN row of checkpoints/photos-paper: its config and its
+    file, so it follows the row when a new state is published."""
+    import re
+    rows = json.loads((REPO / 'checkpoints/photos-paper/rows.json')
+                      .read_text())
+    row = [r for r in rows if r['name'] == 'LIIF-GAN'][0]
+    quick = (REPO / 'README.md').read_text().split('## Quick start')[1]
+    quick = quick.split('\n## ')[0]
+    assert re.findall(r'--config (\S+\.py)', quick) == [row['config']]
+    assert re.findall(r"inference_config\('([^']+)'", quick) == [
+        row['config']]
+    assert re.findall(r'--checkpoint (\S+\.pth)', quick)[0] == \
+        row['checkpoint']
+    assert re.findall(r"ckpt='([^']+)'", quick) == [row['checkpoint']]
+    name = Path(row['config']).stem
+    assert f'mim download liifgan_mm --config {name} ' in quick
