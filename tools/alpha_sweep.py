@@ -17,8 +17,8 @@ full image; ``celebahq``: 64 px input, no shave), for each alpha:
 Example::
 
     python tools/alpha_sweep.py data/photos/val_crop -o out/sweep --scale 4 \\
-        --config configs/liifgan/small/liifgan_edsr-c32b8_1xb8-750it_photos.py \\
-        --checkpoint checkpoints/photos-small/liifgan.pth
+        --config configs/liifgan/liifgan_edsr-c64b16_1xb8-official-ft-grid-cont_photos.py \\
+        --checkpoint checkpoints/photos-paper/liifgan.pth
 """  # noqa: E501
 import argparse
 import csv
