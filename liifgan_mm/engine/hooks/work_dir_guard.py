@@ -11,6 +11,10 @@ anything (``before_run``):
 - :func:`resume_target`: ``--resume`` in a work_dir whose
   ``last_checkpoint`` is missing (or names a missing/torn file) resumes from
   the newest *complete* ``iter_N.pth`` instead of starting at 0;
+- :func:`is_resumable`: ``--resume`` under a fine-tuning config whose
+  ``load_from`` is a weights-only warm start (mmengine would resume from
+  *it* and die on ``KeyError: 'message_hub'``) goes on from the work_dir's
+  own checkpoints, or is refused in one line where there are none;
 - :func:`check_readable`: a checkpoint to load or resume that is missing
   or torn (truncated zip) is refused in one line;
 - :func:`work_dir_problem`: why a work_dir cannot be used (a file, under
@@ -67,6 +71,20 @@ def check_readable(path, what='checkpoint'):
     if not is_complete(path):
         raise Refused(f'{what} {path} is truncated or not a checkpoint '
                       '(torn write?): pick another one')
+
+
+def is_resumable(path):
+    """Does ``path`` hold a training state (``message_hub``: iteration,
+    optimizer), not only weights? Reads only the pickle of a torch zip
+    (the tensors are not loaded); anything else is assumed resumable."""
+    if '://' in str(path) or not osp.isfile(path):
+        return True
+    try:
+        with zipfile.ZipFile(path) as z:
+            pkl = [n for n in z.namelist() if n.endswith('/data.pkl')]
+            return bool(pkl) and b'message_hub' in z.read(pkl[0])
+    except (OSError, zipfile.BadZipFile):
+        return True
 
 
 def checkpoints(folder, filename_tmpl):

@@ -60,6 +60,43 @@ def test_resume_without_last_checkpoint_uses_newest_complete(
     assert ckpt['meta']['iter'] == 3  # the torn one replaced by a real one
 
 
+def _weights_only(work, path):
+    """A warm-start file as the fine-tuning configs' ``load_from``: the
+    weights of ``work/iter_1.pth``, no iteration or optimizer state."""
+    ckpt = torch.load(work / 'iter_1.pth', map_location='cpu',
+                      weights_only=False)
+    torch.save({'meta': ckpt['meta'], 'state_dict': ckpt['state_dict']},
+               path)
+    return str(path)
+
+
+def test_resume_under_a_warm_start_config_goes_on_from_the_work_dir(
+        trained, photo_dir, tmp_path):
+    """A fine-tuning config sets load_from to a weights-only file; mmengine
+    would resume from it (KeyError 'message_hub'): --resume goes on from
+    the work_dir's iter_2 instead."""
+    warm = _weights_only(trained, tmp_path / 'warm.pth')
+    iter1 = (trained / 'iter_1.pth').read_bytes()
+    runner = tiny_runner(tmp_path / 'again', photo_dir, iters=3,
+                         work_dir=str(trained), resume=True, load_from=warm)
+    runner.train()
+    assert runner.iter == 3
+    ckpt = torch.load(trained / 'iter_3.pth', map_location='cpu',
+                      weights_only=False)
+    assert ckpt['meta']['iter'] == 3
+    assert (trained / 'iter_1.pth').read_bytes() == iter1  # not from 0
+
+
+def test_resume_of_a_warm_start_with_nothing_to_resume_is_one_line(
+        trained, photo_dir, tmp_path):
+    warm = _weights_only(trained, tmp_path / 'warm.pth')
+    runner = tiny_runner(tmp_path / 'fresh', photo_dir, iters=3,
+                         resume=True, load_from=warm)
+    with pytest.raises(SystemExit, match='warm.pth holds weights only .* '
+                       'drop --resume'):
+        runner.train()
+
+
 def test_torn_checkpoint_to_load_is_one_line(mm, photo_dir, tmp_path):
     torn = tmp_path / 'torn.pth'
     torn.write_bytes(b'PK\x03\x04' + b'\0' * 100)
