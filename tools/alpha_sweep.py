@@ -17,7 +17,7 @@ full image; ``celebahq``: 64 px input, no shave), for each alpha:
 Example::
 
     python tools/alpha_sweep.py data/photos/val_crop -o out/sweep --scale 4 \\
-        --config configs/liifgan/liifgan_edsr-c64b16_1xb8-official-ft-grid-cont_photos.py \\
+        --config configs/liifgan/liifgan_edsr-c64b16_1xb8-official-ft-grid-eq_photos.py \\
         --checkpoint checkpoints/photos-paper/liifgan.pth
 """  # noqa: E501
 import argparse

@@ -22,7 +22,7 @@ when any failed (2 for bad arguments).
 Examples::
 
     python tools/upsample.py photo.jpg -o out --scale 4 \\
-        --config configs/liifgan/liifgan_edsr-c64b16_1xb8-official-ft-grid-cont_photos.py \\
+        --config configs/liifgan/liifgan_edsr-c64b16_1xb8-official-ft-grid-eq_photos.py \\
         --checkpoint checkpoints/photos-paper/liifgan.pth
     python tools/upsample.py 'shots/*.png' more/ -o out --scale-hw 3.2 4.7 \\
         --config CFG --checkpoint CKPT --alpha 0.5 --encoder-tile 128

@@ -1,7 +1,8 @@
-# LIIF-GAN, paper size: the published file (the grid-cont run's iteration
-# 3000, 6694 GAN iterations) gone on to the GAN budget of -S and -SF.
-# In patches: 394 x 64 + 6300 x 8 = 75.6k published, + 600 x 8 (the
-# grid-cont config run again from the published file, kept as
+# LIIF-GAN, paper size (the published checkpoints/photos-paper/liifgan.pth
+# is this run's end): the grid-cont run's end (its iteration 3000, 6694 GAN
+# iterations) gone on to the GAN budget of -S and -SF. In patches:
+# 394 x 64 + 6300 x 8 = 75.6k, + 600 x 8 (the grid-cont config run again
+# from that state, kept as
 # checkpoints/wip/liifgan-grid-cont3.pth) + 4900 x 8 here = 119.6k, against
 # -SF's 1866 x 64 = 119.4k and -S's 1924 x 64 = 123.1k. Fresh Adam state;
 # the rate held at 1e-4 for half the run, then lowered linearly to 1e-5 as

@@ -21,14 +21,16 @@ ALL_PHOTO_CONFIGS = sorted(
 OFFICIAL_FT = [c for c in ALL_PHOTO_CONFIGS
                if c.endswith('1xb8-official-ft_photos.py')]
 GPU_FT = [c for c in ALL_PHOTO_CONFIGS if '1xb64-official-ft' in c]
-# a published file continued on CPU (the LIIF-GAN row)
+# the GPU run's LIIF-GAN file continued on CPU (legs of the LIIF-GAN row)
 GRID = 'configs/liifgan/liifgan_edsr-c64b16_1xb8-official-ft-grid_photos.py'
 CONT = ('configs/liifgan/liifgan_edsr-c64b16_1xb8-official-ft-grid-cont_'
         'photos.py')
-# the published LIIF-GAN file gone on to -S's and -SF's GAN budget
+# ... gone on to -S's and -SF's GAN budget: the LIIF-GAN row's config
 EQ = 'configs/liifgan/liifgan_edsr-c64b16_1xb8-official-ft-grid-eq_photos.py'
+# ... and its control without the latent-grid L1
+NOGRID = EQ.replace('-grid-eq_', '-grid-eq-nogrid_')
 PHOTO_CONFIGS = [c for c in ALL_PHOTO_CONFIGS
-                 if c not in OFFICIAL_FT + GPU_FT + [GRID, CONT, EQ]]
+                 if c not in OFFICIAL_FT + GPU_FT + [GRID, CONT, EQ, NOGRID]]
 SMALL = 'configs/liifgan/small/'
 
 
@@ -154,7 +156,7 @@ def test_gpu_fine_tunes_are_the_cpu_recipe_at_batch_64():
             meta = torch.load(REPO / published[name]['checkpoint'],
                               map_location='cpu', weights_only=True)['meta']
             assert meta['gan_iters'] == its, name
-    assert published['liifgan']['config'] == CONT
+    assert published['liifgan']['config'] == EQ
 
 
 def test_liifgan_grid_run_is_the_gpu_file_continued_with_the_grid_loss():
@@ -193,49 +195,59 @@ def _same_recipe_rate_lowered_over_second_half(cfg, base):
         1.0, 1.0, 0.1)
 
 
-def test_published_liifgan_is_the_grid_run_gone_on():
-    """The LIIF-GAN row: the latent-grid run's 3300-iteration state (kept in
-    checkpoints/wip, its sha256 listed) gone on with the same recipe, only
-    the start, the length and a learning rate lowered in its second half
-    changed; the published file records every GAN iteration."""
-    import torch
+def test_grid_cont_run_goes_on_from_the_grid_run():
+    """The LIIF-GAN row's second CPU leg: the latent-grid run's
+    3300-iteration state (kept in checkpoints/wip, its sha256 listed) gone
+    on with the same recipe, only the start, the length and a learning
+    rate lowered in its second half changed."""
     grid, cont = _cfg(GRID), _cfg(CONT)
     gpu = _cfg('configs/liifgan/liifgan_edsr-c64b16_1xb64-official-ft_'
                'photos.py')
     _same_recipe_rate_lowered_over_second_half(cont, grid)
     meta = _listed_start_meta(cont)
     assert cont.start_iters == gpu.train_cfg.max_iters + meta['iter']
-    rows = json.loads((REPO / 'checkpoints/photos-paper/rows.json').read_text())
-    row = [r for r in rows if r['name'] == 'LIIF-GAN'][0]
-    assert row['config'] == CONT
-    meta = torch.load(REPO / row['checkpoint'], map_location='cpu',
-                      weights_only=True)['meta']
-    assert meta['gan_iters'] == cont.start_iters + meta['iter']
 
 
-def test_equal_budget_run_goes_on_from_the_published_file():
-    """The equal-budget leg: the published LIIF-GAN file run on by the
-    grid-cont config (kept in checkpoints/wip, its sha256 listed), then by
-    this config, which changes only the start, the length and the schedule;
-    at its end LIIF-GAN's GAN stage has seen as many patches as -SF's
-    (within 1%) and -S's (within 3%)."""
+def test_published_liifgan_is_the_equal_budget_run_end():
+    """The LIIF-GAN row: the grid-cont run's end (3000 iterations) gone on
+    600 iterations by the same config (kept in checkpoints/wip, its sha256
+    listed), then by the equal-budget config, which changes only the start,
+    the length and the schedule. The published file is that run's end and
+    records every GAN iteration; its GAN stage has seen as many patches as
+    -SF's (within 1%) and -S's (within 3%)."""
     import torch
     cont, eq = _cfg(CONT), _cfg(EQ)
     gpu = {n: _cfg(f'configs/liifgan/{n}_edsr-c64b16_1xb64-official-ft_'
                    'photos.py') for n in ('liifgan', 'liifgan-s', 'liifgan-sf')}
     _same_recipe_rate_lowered_over_second_half(eq, cont)
-    published = torch.load(REPO / 'checkpoints/photos-paper/liifgan.pth',
-                           map_location='cpu', weights_only=True)['meta']
-    assert eq.start_iters == published['gan_iters'] + \
+    assert eq.start_iters == cont.start_iters + cont.train_cfg.max_iters + \
         _listed_start_meta(eq)['iter']
+    rows = json.loads((REPO / 'checkpoints/photos-paper/rows.json').read_text())
+    row = [r for r in rows if r['name'] == 'LIIF-GAN'][0]
+    assert row['config'] == EQ
+    meta = torch.load(REPO / row['checkpoint'], map_location='cpu',
+                      weights_only=True)['meta']
+    assert meta['iter'] == eq.train_cfg.max_iters
+    assert meta['gan_iters'] == eq.start_iters + eq.train_cfg.max_iters
     batch = eq.train_dataloader.batch_size
     g = gpu['liifgan']
     patches = g.train_dataloader.batch_size * g.train_cfg.max_iters + batch * (
-        eq.start_iters - g.train_cfg.max_iters + eq.train_cfg.max_iters)
+        meta['gan_iters'] - g.train_cfg.max_iters)
     for name, tol in (('liifgan-sf', 0.01), ('liifgan-s', 0.03)):
         c = gpu[name]
         other = c.train_dataloader.batch_size * c.train_cfg.max_iters
         assert abs(patches / other - 1) < tol, (name, patches, other)
+
+
+def test_no_grid_control_differs_from_the_row_only_by_the_grid_loss():
+    eq, nogrid = _cfg(EQ), _cfg(NOGRID)
+    assert eq.model.train_cfg.pop('latent_grid_weight') == 5.0
+    assert nogrid.model.train_cfg.pop('latent_grid_weight') == 0.0
+    for key in ('model', 'load_from', 'start_iters', 'train_cfg',
+                'param_scheduler', 'train_dataloader', 'val_dataloader',
+                'optim_wrapper', 'custom_hooks', 'default_hooks'):
+        assert nogrid[key] == eq[key], key
+    assert nogrid.work_dir != eq.work_dir
 
 
 @pytest.mark.parametrize('config', PHOTO_CONFIGS)
