@@ -122,32 +122,30 @@ class SafeCheckpointHook(CheckpointHook):
             if not runner._resume:
                 guard.check_overwrite(folder, self.filename_tmpl,
                                       runner.work_dir)
-            elif runner._load_from is None:
-                runner._load_from = guard.resume_target(
-                    runner.work_dir, folder, self.filename_tmpl,
-                    runner.logger)
-            elif not guard.is_resumable(runner._load_from):
-                self._resume_past_warm_start(runner, folder)
+            else:
+                if (runner._load_from is not None
+                        and not guard.is_resumable(runner._load_from)):
+                    self._drop_warm_start(runner, folder)
+                if runner._load_from is None:
+                    runner._load_from = guard.resume_target(
+                        runner.work_dir, folder, self.filename_tmpl,
+                        runner.logger)
         if runner._load_from is not None:
             guard.check_readable(runner._load_from)
 
-    def _resume_past_warm_start(self, runner, folder):
+    def _drop_warm_start(self, runner, folder):
         """``--resume`` with a weights-only ``load_from`` (a fine-tuning
-        config's warm start): go on from this work_dir's checkpoints."""
+        config's warm start): resume from this work_dir's checkpoints, as
+        with no ``load_from``."""
         warm = runner._load_from
-        target = guard.resume_target(runner.work_dir, folder,
-                                     self.filename_tmpl)
-        if target is None and guard.checkpoints(folder, self.filename_tmpl):
-            with open(osp.join(runner.work_dir, 'last_checkpoint')) as f:
-                target = f.read().strip()
-        if target is None:
+        if not guard.checkpoints(folder, self.filename_tmpl):
             raise guard.Refused(
                 f'--resume: load_from {warm} holds weights only (no '
                 f'iteration or optimizer state) and {folder} has no '
                 'checkpoint to resume: drop --resume to start from it')
         runner.logger.warning(f'--resume: load_from {warm} is a warm start '
-                              f'(weights only); resuming from {target}')
-        runner._load_from = target
+                              '(weights only); resuming from the work_dir')
+        runner._load_from = None
 
     def after_run(self, runner):
         super().after_run(runner)
