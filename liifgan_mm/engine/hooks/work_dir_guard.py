@@ -11,10 +11,11 @@ anything (``before_run``):
 - :func:`resume_target`: ``--resume`` in a work_dir whose
   ``last_checkpoint`` is missing (or names a missing/torn file) resumes from
   the newest *complete* ``iter_N.pth`` instead of starting at 0;
-- :func:`is_resumable`: ``--resume`` under a fine-tuning config whose
-  ``load_from`` is a weights-only warm start (mmengine would resume from
-  *it* and die on ``KeyError: 'message_hub'``) goes on from the work_dir's
-  own checkpoints, or is refused in one line where there are none;
+- :func:`is_resumable`: does a ``load_from`` hold a training state, or
+  only weights (a fine-tuning config's warm start, which mmengine would
+  resume from under ``--resume`` and die on ``KeyError: 'message_hub'``)?
+  The hook then resumes from the work_dir's own checkpoints instead, or
+  refuses in one line where there are none;
 - :func:`check_readable`: a checkpoint to load or resume that is missing
   or torn (truncated zip) is refused in one line;
 - :func:`work_dir_problem`: why a work_dir cannot be used (a file, under
